@@ -1,0 +1,62 @@
+# kefu — two set-up commands: `make demo` and `make test`.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export OPENBLAS_NUM_THREADS ?= 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: demo test test-fast lint bench venv dev-venv system-deps llm-model clean serve
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip wheel setuptools
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml $(STAMP)
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@
+
+venv: $(STAMP)
+dev-venv: $(VENV)/.dev-installed
+
+## demo: install into .venv, load the demo store, serve on 127.0.0.1
+demo: venv
+	$(BIN)/kefu demo
+
+serve: venv
+	$(BIN)/kefu serve
+
+## system-deps: PostgreSQL + Chromium from Debian, when missing
+system-deps:
+	@need=""; \
+	command -v chromium >/dev/null 2>&1 || need="$$need chromium"; \
+	[ -n "$$(ls /usr/lib/postgresql 2>/dev/null)" ] || need="$$need postgresql"; \
+	if [ -n "$$need" ]; then \
+	  echo "installing system packages:$$need"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null; \
+	fi
+
+lint: dev-venv
+	$(BIN)/ruff check kefu tests bench
+	$(BIN)/mypy
+
+## test: everything the suite needs, then the whole suite on SQLite and PostgreSQL
+test: dev-venv system-deps
+	$(MAKE) lint
+	export KEFU_TEST_PG_URL=$$(./scripts/start-postgres.sh) && \
+	  $(BIN)/pytest -p no:cacheprovider --timeout=900
+
+test-fast: dev-venv
+	$(BIN)/pytest -q -m "not slow and not browser" -x
+
+## bench: run the benchmarks and write bench/report.md
+bench: dev-venv
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var build test-artifacts

@@ -1,0 +1,38 @@
+"""Application factory. Every module in :mod:`kefu.api.routes` that defines ``router`` is
+mounted, so a capability adds its HTTP surface by adding one file."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+import kefu
+from kefu.api import routes
+from kefu.config import get_settings
+from kefu.logs import setup_logging
+from kefu.store.db import get_engine
+
+log = logging.getLogger(__name__)
+
+
+def create_app(engine: Engine | None = None) -> FastAPI:
+    """Build the app bound to ``engine`` (default: the configured store)."""
+    settings = get_settings()
+    setup_logging(settings.log_level, settings.log_json)
+    app = FastAPI(
+        title="kefu",
+        version=kefu.__version__,
+        description="Self-hosted AI customer service for online stores (中文 / English).",
+    )
+    app.state.engine = engine or get_engine()
+    app.state.settings = settings
+    for info in sorted(pkgutil.iter_modules(routes.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{routes.__name__}.{info.name}")
+        router = getattr(module, "router", None)
+        if router is not None:
+            app.include_router(router)
+    return app

@@ -1,0 +1,61 @@
+"""Settings, read from the environment (prefix ``KEFU_``) and an optional ``.env`` file.
+
+One object holds every knob so a deployment differs from the embedded default only in
+settings, never in code.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Runtime configuration of one kefu deployment."""
+
+    model_config = SettingsConfigDict(env_prefix="KEFU_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default=Path("var"), description="Where the SQLite file, indexes and models live.")
+    database_url: str = Field(default="", description="SQLAlchemy URL; empty means SQLite under data_dir.")
+    db_pool_size: int = 10
+    db_echo: bool = False
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    log_level: str = "INFO"
+    log_json: bool = False
+
+    secret_key: str = Field(default="dev-insecure-change-me", description="Signs customer tokens.")
+    bootstrap_admin_key: str = Field(default="", description="Optional admin key accepted without DB lookup.")
+
+    llm_backend: Literal["none", "local", "openai"] = "none"
+    llm_model_path: Path | None = None
+    llm_base_url: str = ""
+    llm_api_key: str = ""
+    llm_model: str = ""
+    llm_timeout_s: float = 20.0
+
+    store_policy_file: Path | None = None
+    default_language: Literal["zh", "en"] = "en"
+
+    tau2_dir: Path = Field(default=PROJECT_ROOT.parent / "shared" / "tau2-retail")
+
+    def resolved_database_url(self) -> str:
+        """The configured URL, or the default SQLite file under ``data_dir``."""
+        if self.database_url:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{(self.data_dir / 'kefu.db').resolve()}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Process-wide settings (cached; tests clear the cache to change them)."""
+    return Settings()
