@@ -1,0 +1,1 @@
+"""Language understanding: language, intents, entities, sentiment; shared sentence encoder."""
