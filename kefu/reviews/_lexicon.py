@@ -1,0 +1,58 @@
+"""Opinion words, negators and intensifiers for zh and en.
+
+Small, hand-written lists: they back the rule-based aspect polarity and the no-model
+fallback of :func:`kefu.reviews.sentiment.analyze_sentiment`.
+"""
+
+from __future__ import annotations
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+POSITIVE_ZH: frozenset[str] = _words(
+    """好 很好 不错 满意 喜欢 推荐 值得 划算 实惠 便宜 快 很快 迅速 及时 结实 耐用 舒服 舒适
+    合身 合适 正品 精美 漂亮 好看 完好 严实 完整 专业 耐心 热情 周到 贴心 给力 棒 赞 优秀 完美
+    清晰 好用 流畅 超值 物美价廉 性价比高 惊喜 放心 满分 好评 精致 细致 靠谱 牢固 扎实 柔软
+    顺滑 省心 及时 负责 友好 礼貌 高效 不贵 正合适 刚好 稳 值 nice 点赞 五星 好吃 新鲜 香"""
+)
+
+NEGATIVE_ZH: frozenset[str] = _words(
+    """差 很差 太差 糟糕 失望 后悔 垃圾 坑 慢 太慢 很慢 贵 太贵 偏贵 破 破损 坏 坏了 烂 漏 掉色
+    起球 开线 脱线 异味 臭 难闻 假 假货 仿 仿品 山寨 不值 劣质 粗糙 瑕疵 划痕 变形 压扁 压坏 挤压
+    敷衍 态度差 不理 不回 推脱 冷漠 无语 退货 退款 投诉 偏大 偏小 太大 太小 不合身 紧 松 短 长
+    卡 卡顿 发热 死机 故障 问题 一般 差评 不好 不行 弄丢 丢件 延误 晚到 拖 错发 漏发 少发 缺件
+    磨脚 夹脚 掉漆 生锈 断 裂 碎 凹 脏 旧 二手 翻新 不满 气人 恶心 不靠谱 不灵 没用 凑合
+    退 黑心"""
+)
+
+POSITIVE_EN: frozenset[str] = _words(
+    """good great excellent amazing awesome love loved loves like liked perfect nice happy
+    fast quick quickly prompt sturdy durable comfortable comfy fits genuine authentic beautiful
+    pretty gorgeous intact secure helpful friendly polite responsive patient professional
+    recommend recommended worth bargain cheap affordable reasonable best fantastic wonderful
+    delicious tasty fresh satisfied pleased impressed solid reliable smooth soft well
+    superb outstanding brilliant favorite favourite yummy excellent flawless lovely"""
+)
+
+NEGATIVE_EN: frozenset[str] = _words(
+    """bad poor terrible awful horrible worst hate hated disappointed disappointing
+    disappointment broken broke damaged crushed dented torn ripped leaking leaked defective
+    faulty fake counterfeit knockoff replica cheaply flimsy slow late delayed lost missing
+    expensive overpriced pricey rude unhelpful ignored useless waste refund return returned
+    tight loose small big large short long smelly stale rotten scratched cracked dirty
+    used wrong complaint complain mediocre meh awful garbage junk unacceptable annoying
+    fell falling unresponsive bland tasteless gross nasty sticky soggy awful"""
+)
+
+NEGATORS_ZH: tuple[str, ...] = (
+    "不是很", "不太", "不怎么", "一点也不", "毫不", "并不", "没有", "没", "不", "别", "无", "未",
+)
+NEGATORS_EN: frozenset[str] = _words(
+    "not no never none nothing hardly barely neither nor cannot can't don't doesn't didn't "
+    "isn't wasn't aren't weren't won't wouldn't couldn't shouldn't without nt"
+)
+
+CONTRAST_ZH: tuple[str, ...] = ("但是", "可是", "不过", "然而", "但", "却", "就是")
+CONTRAST_EN: frozenset[str] = frozenset({"but", "however", "though", "although", "yet", "except"})

@@ -1,0 +1,113 @@
+"""Three-way sentiment (positive / neutral / negative) for reviews and customer messages.
+
+One public call, :func:`analyze_sentiment`, shared by reviews, the NLU parser and the
+assistant's hand-off triggers. A trained linear model (see :mod:`kefu.reviews.model`) is used
+when its artifact is present; otherwise a lexicon with negation handling answers, so the
+function never needs a download to work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from kefu.reviews import _lexicon as lex
+from kefu.reviews._text import en_words, guess_language, split_clauses
+
+Label = Literal["positive", "neutral", "negative"]
+
+NEUTRAL_BAND = 0.2
+"""Scores inside (-band, band) are neutral: shop text is often factual ("where is my order")."""
+
+
+@dataclass(frozen=True)
+class Sentiment:
+    """Polarity of one text: ``score`` in [-1, 1], ``confidence`` in [0, 1]."""
+
+    label: Label
+    score: float
+    confidence: float
+    language: str
+
+
+def label_for(score: float) -> Label:
+    """The label a score maps to (one rule for every model)."""
+    if score >= NEUTRAL_BAND:
+        return "positive"
+    if score <= -NEUTRAL_BAND:
+        return "negative"
+    return "neutral"
+
+
+def analyze_sentiment(text: str, language: str | None = None) -> Sentiment:
+    """Classify ``text`` (zh or en; guessed when ``language`` is None)."""
+    lang = language if language in ("zh", "en") else guess_language(text)
+    if not text.strip():
+        return Sentiment("neutral", 0.0, 1.0, lang)
+    from kefu.reviews.model import get_model
+
+    model = get_model(lang)
+    score = model.score(text) if model is not None else lexicon_score(text, lang)
+    score = max(-1.0, min(1.0, score))
+    return Sentiment(label_for(score), round(score, 4), round(_confidence(score), 4), lang)
+
+
+def _confidence(score: float) -> float:
+    """Distance from the nearest label boundary, scaled to [0, 1]."""
+    if abs(score) < NEUTRAL_BAND:
+        return 0.5 + 0.5 * (1.0 - abs(score) / NEUTRAL_BAND)
+    return min(1.0, 0.5 + 0.5 * (abs(score) - NEUTRAL_BAND) / (1.0 - NEUTRAL_BAND))
+
+
+def _zh_clause_polarity(clause: str) -> int:
+    """Net count of opinion words in a Chinese clause, flipped by a preceding negator."""
+    total = 0
+    for words, sign in ((lex.POSITIVE_ZH, 1), (lex.NEGATIVE_ZH, -1)):
+        for word in sorted(words, key=len, reverse=True):
+            start = clause.find(word)
+            if start < 0:
+                continue
+            prefix = clause[max(0, start - 4) : start]
+            negated = any(prefix.endswith(n) or n in prefix[-3:] for n in lex.NEGATORS_ZH)
+            total += -sign if negated else sign
+            clause = clause.replace(word, "  ")
+    return total
+
+
+def _en_clause_polarity(clause: str) -> int:
+    words = en_words(clause)
+    total = 0
+    for i, word in enumerate(words):
+        sign = 1 if word in lex.POSITIVE_EN else -1 if word in lex.NEGATIVE_EN else 0
+        if not sign:
+            continue
+        window = words[max(0, i - 3) : i]
+        if any(w in lex.NEGATORS_EN or w.endswith("n't") for w in window):
+            sign = -sign
+        total += sign
+    return total
+
+
+def clause_polarity(clause: str, language: str) -> int:
+    """Net opinion of one clause: >0 positive, <0 negative, 0 none."""
+    return _zh_clause_polarity(clause) if language == "zh" else _en_clause_polarity(clause)
+
+
+def lexicon_score(text: str, language: str) -> float:
+    """Score from opinion words; clauses after "but/但是" weigh double (they carry the verdict)."""
+    total = 0.0
+    weight_sum = 0.0
+    after_contrast = False
+    for clause in split_clauses(text):
+        lowered = clause.lower()
+        contrast = any(lowered.startswith(c) for c in lex.CONTRAST_ZH) or (
+            lowered.split(" ", 1)[0] in lex.CONTRAST_EN
+        )
+        after_contrast = after_contrast or contrast
+        weight = 2.0 if after_contrast else 1.0
+        polarity = clause_polarity(clause, language)
+        total += weight * polarity
+        weight_sum += weight if polarity else 0.0
+    if not weight_sum:
+        return 0.0
+    return max(-1.0, min(1.0, total / (weight_sum + 1.0)))

@@ -1,0 +1,37 @@
+"""Sentiment on hand-written zh/en shop text (no network, no mocks)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kefu.reviews import analyze_sentiment
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("质量很好，物流也很快，非常满意", "positive"),
+        ("东西太差了，很失望，要退货", "negative"),
+        ("This blender is great, I love it", "positive"),
+        ("Terrible quality, it broke after two days", "negative"),
+        ("不是很满意", "negative"),
+        ("Not bad at all, would recommend", "positive"),
+    ],
+)
+def test_clear_opinions_get_their_label(text: str, label: str) -> None:
+    assert analyze_sentiment(text).label == label
+
+
+def test_factual_question_is_neutral() -> None:
+    result = analyze_sentiment("What is the status of order #W1234567?", "en")
+    assert result.label == "neutral"
+
+
+def test_result_fields_stay_in_range_and_language_is_guessed() -> None:
+    for text in ("物流很慢", "fast shipping", "", "   "):
+        result = analyze_sentiment(text)
+        assert -1.0 <= result.score <= 1.0
+        assert 0.0 <= result.confidence <= 1.0
+    assert analyze_sentiment("物流很慢").language == "zh"
+    assert analyze_sentiment("fast shipping").language == "en"
+    assert analyze_sentiment("fast shipping", "zh").language == "zh"
