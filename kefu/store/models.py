@@ -73,6 +73,7 @@ class Product(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(255), index=True)
     name_zh: Mapped[str | None] = mapped_column(String(255))
+    name_en: Mapped[str | None] = mapped_column(String(255))
     category: Mapped[str | None] = mapped_column(String(120), index=True)
     description: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(8), default="en")
@@ -82,6 +83,11 @@ class Product(Base):
     variants: Mapped[list[Variant]] = relationship(
         back_populates="product", order_by="Variant.position", cascade="all, delete-orphan"
     )
+
+    def display_name(self, language: str) -> str:
+        """The product's name in ``language`` when the store has one, else its primary name."""
+        localized = self.name_zh if language == "zh" else self.name_en
+        return localized or self.name
 
 
 class Variant(Base):
@@ -485,3 +491,66 @@ class AuditLog(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+# --------------------------------------------------------------------------- analytics + risk
+
+
+class CustomerMetrics(Base):
+    """Batch-computed RFM segment, lifetime value and churn signal of one customer.
+
+    Recomputed by :func:`kefu.analytics.recompute_customer_metrics`; read by the agent
+    console's customer panel, so one lookup answers it.
+    """
+
+    __tablename__ = "customer_metrics"
+
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
+    as_of: Mapped[datetime] = mapped_column()
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    order_count: Mapped[int] = mapped_column(Integer, default=0)
+    total_spent: Mapped[Decimal] = mapped_column(MONEY)
+    first_order_at: Mapped[datetime | None] = mapped_column()
+    last_order_at: Mapped[datetime | None] = mapped_column()
+    recency_days: Mapped[float | None] = mapped_column()
+    r_score: Mapped[int | None] = mapped_column(Integer)
+    f_score: Mapped[int | None] = mapped_column(Integer)
+    m_score: Mapped[int | None] = mapped_column(Integer)
+    segment: Mapped[str] = mapped_column(String(32), index=True)
+    repeat_purchases: Mapped[int] = mapped_column(Integer, default=0)
+    p_alive: Mapped[float | None] = mapped_column()
+    expected_purchases: Mapped[float | None] = mapped_column()
+    expected_order_value: Mapped[Decimal | None] = mapped_column(MONEY)
+    clv: Mapped[Decimal | None] = mapped_column(MONEY, index=True)
+    horizon_days: Mapped[int] = mapped_column(Integer, default=90)
+    churn_risk: Mapped[str] = mapped_column(String(8), index=True)
+
+
+class AnalyticsRun(Base):
+    """One batch recompute: when, as of which date, fitted model parameters and counts."""
+
+    __tablename__ = "analytics_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    as_of: Mapped[datetime] = mapped_column()
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    stats: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class OrderRisk(Base):
+    """An order's risk score with its reasons, and the staff review of it (review queue)."""
+
+    __tablename__ = "order_risk"
+
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True)
+    score: Mapped[float] = mapped_column()
+    flagged: Mapped[bool] = mapped_column(Boolean, index=True)
+    anomaly_score: Mapped[float | None] = mapped_column()
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column()
+    reviewed_by: Mapped[str | None] = mapped_column(String(120))
+    review_outcome: Mapped[str | None] = mapped_column(String(32))
+    review_note: Mapped[str | None] = mapped_column(Text)
