@@ -92,6 +92,7 @@ def upgrade() -> None:
     sa.Column('id', sa.String(length=64), nullable=False),
     sa.Column('name', sa.String(length=255), nullable=False),
     sa.Column('name_zh', sa.String(length=255), nullable=True),
+    sa.Column('name_en', sa.String(length=255), nullable=True),
     sa.Column('category', sa.String(length=120), nullable=True),
     sa.Column('description', sa.Text(), nullable=True),
     sa.Column('language', sa.String(length=8), nullable=False),

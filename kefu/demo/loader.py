@@ -1,0 +1,107 @@
+"""Build the demo store. Safe to run repeatedly: each step checks what is already there."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from rich.console import Console
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kefu.config import get_settings
+from kefu.store.db import session_scope, upgrade_schema
+from kefu.store.importer import import_bundle
+from kefu.store.models import Customer, Order, Product
+from kefu.store.tau2 import import_tau2, load_db_json
+
+DATA = Path(__file__).resolve().parent / "data"
+ZH_STORE = DATA / "zh_store.json"
+TAU2_SAMPLE_PRODUCT = "9523456873"
+ZH_SAMPLE_PRODUCT = "8800000001"
+DEMO_NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+
+def _unit(key: str) -> float:
+    """A stable pseudo-random number in [0, 1) from ``key`` (same on every machine)."""
+    return int(hashlib.sha256(key.encode()).hexdigest()[:12], 16) / 16**12
+
+
+def assign_demo_dates(session: Session, now: datetime = DEMO_NOW) -> int:
+    """Give undated (tau2) customers and orders plausible, reproducible dates.
+
+    tau2 has no timestamps; analytics need them. Sign-up is 6-30 months back; orders follow
+    sign-up, pending ones within the last two weeks, delivered/cancelled ones earlier.
+    """
+    changed = 0
+    orders = session.scalars(select(Order).where(Order.placed_at.is_(None)))
+    signups: dict[str, datetime] = {}
+    for order in orders:
+        cid = order.customer_id
+        if cid not in signups:
+            signups[cid] = now - timedelta(days=180 + 720 * _unit("signup:" + cid))
+            customer = session.get(Customer, cid)
+            if customer is not None:
+                customer.created_at = signups[cid]
+        start = signups[cid]
+        if order.status.startswith("pending"):
+            placed = now - timedelta(days=14 * _unit("o:" + order.id), hours=1)
+        elif order.status == "processed":
+            placed = now - timedelta(days=3 + 11 * _unit("o:" + order.id))
+        else:
+            span = max((now - start).days - 14, 1)
+            placed = start + timedelta(days=span * _unit("o:" + order.id))
+        order.placed_at = max(placed, start + timedelta(hours=1))
+        changed += 1
+    return changed
+
+
+def demo_admin_key(session: Session) -> str:
+    """The demo's admin key: created once, kept in ``data_dir/demo-admin-key.txt``."""
+    from kefu.auth.keys import Role, authenticate_key, create_key
+
+    path = get_settings().data_dir / "demo-admin-key.txt"
+    if path.exists():
+        secret = path.read_text().strip()
+        if authenticate_key(session, secret) is not None:
+            return secret
+    secret = create_key(session, f"demo-admin-{secrets.token_hex(2)}", Role.ADMIN)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(secret + "\n")
+    path.chmod(0o600)
+    return secret
+
+
+def load_demo(console: Console | None = None, tau2_path: Path | None = None) -> list[str]:
+    """Create the schema and load every demo dataset that is missing; returns summary lines."""
+    console = console or Console(stderr=True)
+    settings = get_settings()
+    upgrade_schema()
+    lines: list[str] = []
+    tau2_db = tau2_path or settings.tau2_dir / "db.json"
+    with session_scope() as session:
+        if session.get(Product, TAU2_SAMPLE_PRODUCT) is None:
+            if tau2_db.exists():
+                with console.status("importing the tau2 retail store"):
+                    counts = import_tau2(session, load_db_json(tau2_db))
+                lines.append(f"tau2 retail: {counts['users']} customers, {counts['orders']} orders, {counts['products']} products")
+            else:
+                lines.append(f"tau2 retail data not found at {tau2_db}; skipped (set KEFU_TAU2_DIR)")
+        else:
+            lines.append("tau2 retail: already loaded")
+        if session.get(Product, ZH_SAMPLE_PRODUCT) is None:
+            counts = import_bundle(session, ZH_STORE)
+            lines.append(f"中文演示店铺: {counts['customers']} 位顾客, {counts['orders']} 个订单, {counts['products']} 个商品")
+        else:
+            lines.append("中文演示店铺: already loaded")
+        dated = assign_demo_dates(session)
+        if dated:
+            lines.append(f"assigned demo dates to {dated} orders")
+        total = session.scalar(select(func.count()).select_from(Order))
+        lines.append(f"store now has {total} orders")
+        key = demo_admin_key(session)
+    lines.append(f"staff console key (admin): {key}")
+    lines.append(f"open http://{settings.host}:{settings.port}/ (API docs at /docs)")
+    return lines
