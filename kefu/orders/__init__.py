@@ -1,0 +1,88 @@
+"""Order service: customer-service tools over the store, with rules enforced in code.
+
+Call :func:`call_tool` with a tool name, arguments and a :class:`ToolContext`, or call the
+typed functions directly. Every write is one audited, idempotent, race-safe transaction.
+"""
+
+from kefu.orders.context import ToolContext
+from kefu.orders.errors import (
+    ConcurrentUpdate,
+    IdempotencyConflict,
+    InsufficientBalance,
+    InvalidArguments,
+    ItemNotFound,
+    NotFound,
+    OrderError,
+    OrderNotFound,
+    PaymentMethodNotFound,
+    ProductNotFound,
+    RuleViolation,
+    UnknownTool,
+    UserNotFound,
+    VariantNotFound,
+)
+from kefu.orders.policy import StorePolicy, get_store_policy
+from kefu.orders.service import (
+    calculate,
+    cancel_pending_order,
+    exchange_delivered_order_items,
+    find_user_id_by_email,
+    find_user_id_by_name_zip,
+    get_item_details,
+    get_order_details,
+    get_product_details,
+    get_user_details,
+    list_all_product_types,
+    modify_pending_order_address,
+    modify_pending_order_items,
+    modify_pending_order_payment,
+    modify_user_address,
+    order_history,
+    return_delivered_order_items,
+    track_order,
+    transfer_to_human_agents,
+)
+from kefu.orders.tools import TOOLS, ToolResult, ToolSpec, call_tool, tool_schemas
+
+__all__ = [
+    "TOOLS",
+    "ConcurrentUpdate",
+    "IdempotencyConflict",
+    "InsufficientBalance",
+    "InvalidArguments",
+    "ItemNotFound",
+    "NotFound",
+    "OrderError",
+    "OrderNotFound",
+    "PaymentMethodNotFound",
+    "ProductNotFound",
+    "RuleViolation",
+    "StorePolicy",
+    "ToolContext",
+    "ToolResult",
+    "ToolSpec",
+    "UnknownTool",
+    "UserNotFound",
+    "VariantNotFound",
+    "calculate",
+    "call_tool",
+    "cancel_pending_order",
+    "exchange_delivered_order_items",
+    "find_user_id_by_email",
+    "find_user_id_by_name_zip",
+    "get_item_details",
+    "get_order_details",
+    "get_product_details",
+    "get_store_policy",
+    "get_user_details",
+    "list_all_product_types",
+    "modify_pending_order_address",
+    "modify_pending_order_items",
+    "modify_pending_order_payment",
+    "modify_user_address",
+    "order_history",
+    "return_delivered_order_items",
+    "tool_schemas",
+    "track_order",
+    "transfer_to_human_agents",
+]
