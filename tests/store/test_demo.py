@@ -1,0 +1,32 @@
+"""The demo store loads both languages and running it twice changes nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from kefu.demo import load_demo
+from kefu.store.db import session_scope
+from kefu.store.models import ApiKey, Customer, Order, Product
+from tests.conftest import TAU2_DB
+
+
+def _counts() -> tuple[int, ...]:
+    with session_scope() as s:
+        return tuple(int(s.scalar(select(func.count()).select_from(m)) or 0) for m in (Customer, Order, Product, ApiKey))
+
+
+def test_demo_is_idempotent_and_bilingual(store_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("KEFU_DATABASE_URL", store_url)
+    from kefu.config import get_settings
+
+    get_settings.cache_clear()
+    first = load_demo(tau2_path=TAU2_DB)
+    counts = _counts()
+    assert counts[:3] == (512, 1035, 62)
+    second = load_demo(tau2_path=TAU2_DB)
+    assert _counts() == counts
+    assert any("already loaded" in line for line in second)
+    assert first[-2] == second[-2]  # same admin key shown both times
+    with session_scope() as s:
+        assert s.get(Product, "8800000001").name == "保温杯"  # type: ignore[union-attr]
+        assert s.scalar(select(func.count()).select_from(Order).where(Order.placed_at.is_(None))) == 0
