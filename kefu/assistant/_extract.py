@@ -1,0 +1,230 @@
+"""Deterministic slot extraction: order ids, emails, zips, ordinals, yes/no, addresses.
+
+These are the structured values a flow needs verbatim; the NLU model finds intents, this
+module reads the exact identifiers so that a write never depends on a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ORDER_ID = re.compile(r"#?\s?\b(W\d{7})\b", re.IGNORECASE)
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+ZIP = re.compile(r"(?<!\d)(\d{5})(?!\d)")
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+YES = {
+    "yes",
+    "y",
+    "yes please",
+    "yeah",
+    "yep",
+    "sure",
+    "confirm",
+    "confirmed",
+    "ok",
+    "okay",
+    "correct",
+    "go ahead",
+    "please do",
+    "do it",
+    "proceed",
+    "是",
+    "是的",
+    "确认",
+    "好",
+    "好的",
+    "对",
+    "对的",
+    "可以",
+    "没问题",
+    "行",
+    "确定",
+}
+NO = {
+    "no",
+    "n",
+    "nope",
+    "no thanks",
+    "don't",
+    "do not",
+    "stop",
+    "never mind",
+    "not now",
+    "不",
+    "不是",
+    "不要",
+    "不用",
+    "不用了",
+    "算了",
+    "先不要",
+    "否",
+}
+
+_ORDINALS_EN = {
+    "first": 0,
+    "1st": 0,
+    "second": 1,
+    "2nd": 1,
+    "third": 2,
+    "3rd": 2,
+    "fourth": 3,
+    "4th": 3,
+    "fifth": 4,
+    "5th": 4,
+}
+_ORDINALS_ZH = {
+    "第一": 0,
+    "第1": 0,
+    "第二": 1,
+    "第2": 1,
+    "第三": 2,
+    "第3": 2,
+    "第四": 3,
+    "第4": 3,
+    "第五": 4,
+    "第5": 4,
+}
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[\s!！。.,，?？~]+$", "", text.strip().lower())
+
+
+def order_ids(text: str) -> list[str]:
+    """Order ids in the store's ``#W1234567`` form, in mention order."""
+    return [f"#{m.upper()}" for m in ORDER_ID.findall(text)]
+
+
+def emails(text: str) -> list[str]:
+    """Email addresses mentioned."""
+    return EMAIL.findall(text)
+
+
+def zips(text: str) -> list[str]:
+    """Five-digit zip codes mentioned (order ids and emails removed first)."""
+    cleaned = EMAIL.sub(" ", ORDER_ID.sub(" ", text))
+    return ZIP.findall(cleaned)
+
+
+def latin_words(text: str) -> list[str]:
+    """Latin-script words (names, product names, option values) in lower case."""
+    return [w.lower() for w in LATIN_WORD.findall(EMAIL.sub(" ", text))]
+
+
+def is_yes(text: str) -> bool:
+    """An explicit confirmation ("yes", "是的", "确认") and nothing that contradicts it."""
+    norm = _norm(text)
+    if norm in YES:
+        return True
+    head = re.split(r"[,，.。!！\s]+", norm, maxsplit=1)[0]
+    return head in {"yes", "是的", "确认", "confirm"} and not is_no(norm)
+
+
+def is_no(text: str) -> bool:
+    """An explicit refusal ("no", "不", "算了")."""
+    norm = _norm(text)
+    if norm in NO:
+        return True
+    head = re.split(r"[,，.。!！\s]+", norm, maxsplit=1)[0]
+    return head in {"no", "nope", "不", "不要", "不用", "算了"}
+
+
+def ordinal(text: str) -> int | None:
+    """0-based position named by 'the second one' / '第二个' / 'the last one' (-1)."""
+    low = text.lower()
+    for word, idx in _ORDINALS_EN.items():
+        if re.search(rf"\b{word}\b", low):
+            return idx
+    for word, idx in _ORDINALS_ZH.items():
+        if word in text:
+            return idx
+    if re.search(r"\blast\b", low) or "最后" in text:
+        return -1
+    return None
+
+
+def means_other(text: str) -> bool:
+    """'No, the other order' / '另一个'."""
+    return bool(re.search(r"\bother\b", text.lower())) or "另一" in text or "其他那" in text
+
+
+def means_all(text: str) -> bool:
+    """'all items' / '全部'."""
+    return bool(re.search(r"\b(all|everything|both)\b", text.lower())) or any(
+        w in text for w in ("全部", "所有", "都", "两件")
+    )
+
+
+def cancel_reason(text: str) -> str | None:
+    """One of the two reasons the store accepts, or None."""
+    low = text.lower()
+    if (
+        "mistake" in low
+        or "accident" in low
+        or "wrong" in low
+        or any(w in text for w in ("误", "买错", "下错", "拍错"))
+    ):
+        return "ordered by mistake"
+    if re.search(r"no longer|don't need|do not need|not need|changed my mind", low) or any(
+        w in text for w in ("不需要", "不再需要", "不想要", "用不上", "不要了")
+    ):
+        return "no longer needed"
+    return None
+
+
+@dataclass(frozen=True)
+class Address:
+    """A postal address in the store's six fields."""
+
+    address1: str
+    address2: str
+    city: str
+    state: str
+    zip: str
+    country: str
+
+    def as_args(self) -> dict[str, str]:
+        """Tool arguments form."""
+        return {
+            "address1": self.address1,
+            "address2": self.address2,
+            "city": self.city,
+            "state": self.state,
+            "country": self.country,
+            "zip": self.zip,
+        }
+
+    def __str__(self) -> str:
+        parts = [self.address1, self.address2, self.city, f"{self.state} {self.zip}", self.country]
+        return ", ".join(p for p in parts if p.strip())
+
+
+def address(text: str) -> Address | None:
+    """Parse 'street, [apt,] city, state zip[, country]' (also with Chinese commas)."""
+    body = re.split(r"[:：]", text, maxsplit=1)[-1]
+    parts = [p.strip(" .。") for p in re.split(r"[,，;；]", body) if p.strip(" .。")]
+    if len(parts) < 3:
+        return None
+    zip_idx = next((i for i in range(len(parts) - 1, -1, -1) if ZIP.search(parts[i])), None)
+    if zip_idx is None or zip_idx < 2 or not re.search(r"\d", parts[0]):
+        return None
+    zip_code = ZIP.search(parts[zip_idx]).group(1)  # type: ignore[union-attr]
+    country = ", ".join(parts[zip_idx + 1 :]) or "USA"
+    state_part = ZIP.sub("", parts[zip_idx]).strip()
+    head = parts[:zip_idx]
+    if not state_part:
+        state_part = head.pop()
+    if len(head) < 2:
+        return None
+    city = head.pop()
+    street = head[0]
+    apt = ", ".join(head[1:])
+    street = re.sub(
+        r"^(my new address is|new address is|the new address is|地址是|新地址是)\s*",
+        "",
+        street,
+        flags=re.I,
+    )
+    return Address(street, apt, city, state_part, zip_code, country)

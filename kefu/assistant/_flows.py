@@ -1,0 +1,243 @@
+"""Flows: the slots each order request needs and how they are filled from a message.
+
+Each flow maps to one order tool. Slots are filled from exact identifiers, ordinals and
+catalogue option values found in the message; the action shown for confirmation is built
+only from the tool's own records (order, products, payment methods), never from free text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from kefu.assistant import _extract as ex
+
+
+@dataclass(frozen=True)
+class FlowSpec:
+    """A request the assistant can carry out: its slots, tool and allowed order statuses."""
+
+    name: str
+    slots: tuple[str, ...]
+    tool: str | None
+    statuses: str | None = None
+    action: str = ""
+
+
+FLOWS: dict[str, FlowSpec] = {
+    s.name: s
+    for s in (
+        FlowSpec("order_status", ("order_id",), None),
+        FlowSpec("refund_status", ("order_id",), None),
+        FlowSpec("account", (), None),
+        FlowSpec(
+            "cancel_order",
+            ("order_id", "reason"),
+            "cancel_pending_order",
+            "cancellable_statuses",
+            "cancel",
+        ),
+        FlowSpec(
+            "change_address",
+            ("order_id", "address"),
+            "modify_pending_order_address",
+            "address_modifiable_statuses",
+            "change the shipping address of",
+        ),
+        FlowSpec("change_default_address", ("address",), "modify_user_address"),
+        FlowSpec(
+            "change_payment",
+            ("order_id", "payment_method_id"),
+            "modify_pending_order_payment",
+            "payment_modifiable_statuses",
+            "change the payment method of",
+        ),
+        FlowSpec(
+            "change_items",
+            ("order_id", "item_ids", "new_item_ids", "payment_method_id"),
+            "modify_pending_order_items",
+            "items_modifiable_statuses",
+            "modify items of",
+        ),
+        FlowSpec(
+            "return_items",
+            ("order_id", "item_ids", "payment_method_id"),
+            "return_delivered_order_items",
+            "returnable_statuses",
+            "return items of",
+        ),
+        FlowSpec(
+            "exchange_items",
+            ("order_id", "item_ids", "new_item_ids", "payment_method_id"),
+            "exchange_delivered_order_items",
+            "exchangeable_statuses",
+            "exchange items of",
+        ),
+    )
+}
+
+DEFAULT_ADDRESS_WORDS = re.compile(
+    r"\b(default|profile|account|user) address\b|默认地址|账户地址|个人地址", re.I
+)
+
+SOURCE_WORDS: dict[str, tuple[str, ...]] = {
+    "gift_card": ("gift card", "giftcard", "礼品卡", "购物卡"),
+    "paypal": ("paypal", "贝宝"),
+    "credit_card": ("credit card", "信用卡", "visa", "mastercard", "amex", "discover", "卡"),
+}
+ORIGINAL_WORDS = (
+    "original",
+    "same card",
+    "same method",
+    "原支付",
+    "原来的",
+    "原路",
+    "原付款",
+    "原方式",
+)
+
+SOURCE_ZH = {"gift_card": "礼品卡", "paypal": "PayPal", "credit_card": "信用卡"}
+
+
+def money(value: Any) -> str:
+    """'$12.30' from a number."""
+    return f"${Decimal(str(value)).quantize(Decimal('0.01'))}"
+
+
+def describe_method(method: dict[str, Any], lang: str) -> str:
+    """A payment method as the customer recognises it (with its id for the exact record)."""
+    source = str(method.get("source", ""))
+    if lang == "zh":
+        name = SOURCE_ZH.get(source, source)
+        if method.get("last_four"):
+            name += f" {method.get('brand', '')} 尾号{method['last_four']}"
+        if method.get("balance") is not None:
+            name += f"（余额 {money(method['balance'])}）"
+    else:
+        name = source.replace("_", " ")
+        if method.get("last_four"):
+            name = f"{method.get('brand', '')} {name} ending {method['last_four']}".strip()
+        if method.get("balance") is not None:
+            name += f" (balance {money(method['balance'])})"
+    return f"{name} [{method['id']}]"
+
+
+def original_method_id(order: dict[str, Any]) -> str | None:
+    """The payment method the order was paid with."""
+    for txn in order.get("payment_history", []):
+        if txn.get("transaction_type") == "payment":
+            return str(txn["payment_method_id"])
+    return None
+
+
+def match_payment(
+    text: str, methods: list[dict[str, Any]], order: dict[str, Any] | None
+) -> list[str]:
+    """Payment method ids the message names (by id, last four, kind, or 'original')."""
+    low = text.lower()
+    ids = [m["id"] for m in methods if m["id"].lower() in low]
+    if ids:
+        return ids
+    four = [
+        m["id"]
+        for m in methods
+        if m.get("last_four") and re.search(rf"(?<!\d){m['last_four']}(?!\d)", text)
+    ]
+    if four:
+        return four
+    if order is not None and any(w in low for w in ORIGINAL_WORDS):
+        original = original_method_id(order)
+        return [original] if original else []
+    for source, words in SOURCE_WORDS.items():
+        hits = [w for w in words if w in low]
+        if not hits:
+            continue
+        if (
+            source == "credit_card"
+            and hits == ["卡"]
+            and any(w in low for w in SOURCE_WORDS["gift_card"])
+        ):
+            continue
+        found = [m["id"] for m in methods if m.get("source") == source]
+        brand = [m["id"] for m in methods if m.get("brand") and str(m["brand"]).lower() in low]
+        return brand or found
+    return []
+
+
+def item_label(item: dict[str, Any]) -> str:
+    """'T-Shirt (color: blue, size: M)'."""
+    opts = ", ".join(f"{k}: {v}" for k, v in item.get("options", {}).items())
+    return f"{item['name']} ({opts})" if opts else str(item["name"])
+
+
+def match_items(text: str, items: list[dict[str, Any]]) -> list[str]:
+    """Item ids of the order the message names: by item id, product name, ordinal or 'all'."""
+    low = text.lower()
+    by_id = [i["item_id"] for i in items if i["item_id"] in text]
+    if by_id:
+        return by_id
+    if ex.means_all(text):
+        return [i["item_id"] for i in items]
+    named = [i["item_id"] for i in items if str(i["name"]).lower() in low]
+    if named:
+        return named
+    pos = ex.ordinal(text)
+    if (
+        pos is not None
+        and re.search(r"item|件|商品|product|one", low)
+        and -len(items) <= pos < len(items)
+    ):
+        return [items[pos]["item_id"]]
+    return []
+
+
+def option_values(product: dict[str, Any]) -> dict[str, list[str]]:
+    """Each option of a product and its values across variants."""
+    values: dict[str, list[str]] = {}
+    for variant in product.get("variants", {}).values():
+        for key, value in variant.get("options", {}).items():
+            bucket = values.setdefault(key, [])
+            if value not in bucket:
+                bucket.append(value)
+    return values
+
+
+def _mentioned(value: str, low: str) -> bool:
+    v = value.lower()
+    if re.fullmatch(r"[a-z0-9 .\-/+']+", v):
+        return re.search(rf"(?<![a-z0-9]){re.escape(v)}(?![a-z0-9])", low) is not None
+    return v in low
+
+
+def pick_variant(text: str, item: dict[str, Any], product: dict[str, Any]) -> str | None:
+    """The available variant the message asks for: the mentioned option values, other options kept.
+
+    Returns None when the message names no option value of this product or nothing fits.
+    """
+    low = text.lower()
+    wanted: dict[str, str] = {}
+    for key, values in option_values(product).items():
+        hits = [v for v in values if _mentioned(v, low)]
+        if hits:
+            wanted[key] = max(hits, key=len)
+    if not wanted:
+        return None
+    current = item.get("options", {})
+    best: tuple[int, str] | None = None
+    for variant in product.get("variants", {}).values():
+        opts = variant.get("options", {})
+        if not variant.get("available") or variant["item_id"] == item["item_id"]:
+            continue
+        if any(opts.get(k) != v for k, v in wanted.items()):
+            continue
+        kept = sum(1 for k, v in current.items() if k not in wanted and opts.get(k) == v)
+        if best is None or kept > best[0]:
+            best = (kept, variant["item_id"])
+    return best[1] if best else None
+
+
+def options_hint(product: dict[str, Any]) -> str:
+    """'color: red / blue; size: S / M' for a product."""
+    return "; ".join(f"{k}: {' / '.join(v)}" for k, v in option_values(product).items())

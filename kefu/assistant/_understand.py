@@ -1,0 +1,107 @@
+"""One customer message, understood: the NLU parse plus the exact identifiers in it."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from kefu.assistant import _extract as ex
+
+log = logging.getLogger(__name__)
+
+FLOW_INTENTS = {
+    "order_status": "order_status",
+    "track_shipment": "order_status",
+    "cancel_order": "cancel_order",
+    "change_address": "change_address",
+    "change_payment": "change_payment",
+    "change_items": "change_items",
+    "return_items": "return_items",
+    "exchange_items": "exchange_items",
+    "refund_status": "refund_status",
+    "account": "account",
+}
+KNOWLEDGE_INTENTS = {"shipping_policy", "payment_methods", "invoice"}
+
+
+@dataclass
+class Understanding:
+    """What the engine needs from one message."""
+
+    text: str
+    language: str
+    intent: str | None
+    confidence: float
+    sentiment: float
+    frustration: bool
+    entities: dict[str, list[str]] = field(default_factory=dict)
+    order_ids: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    zips: list[str] = field(default_factory=list)
+    yes: bool = False
+    no: bool = False
+
+    @property
+    def flow(self) -> str | None:
+        """The flow this message's intent starts, if any."""
+        return FLOW_INTENTS.get(self.intent or "")
+
+
+def _guess_language(text: str, fallback: str) -> str:
+    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    if han == 0 and latin == 0:
+        return fallback
+    return "zh" if han * 3 >= latin else "en"
+
+
+def understand(
+    text: str, fallback_language: str, known_products: list[str] | None = None
+) -> Understanding:
+    """Parse ``text`` with :mod:`kefu.nlu` and read its identifiers deterministically."""
+    language = _guess_language(text, fallback_language)
+    intent: str | None = None
+    confidence = 0.0
+    sentiment = 0.0
+    frustration = False
+    entities: dict[str, list[str]] = {}
+    try:
+        from kefu.nlu import parse
+    except ImportError:  # the NLU package is optional at import time; slots still work
+        parse = None
+    if parse is not None:
+        result: Any = parse(text, known_products=known_products) if known_products else parse(text)
+        language = result.language if result.language in ("zh", "en") else language
+        intent = result.intent
+        confidence = float(result.confidence)
+        raw_sent = getattr(result, "sentiment", None)
+        sentiment = float(getattr(raw_sent, "score", raw_sent) or 0.0)
+        frustration = bool(getattr(result, "frustration", False))
+        for ent in getattr(result, "entities", []) or []:
+            entities.setdefault(str(ent.type), []).append(str(ent.value))
+    else:
+        from kefu.reviews.sentiment import analyze_sentiment
+
+        sentiment = analyze_sentiment(text, language).score
+    yes, no = ex.is_yes(text), ex.is_no(text)
+    if yes and intent not in ("affirm", None) and confidence < 0.9:
+        intent, confidence = "affirm", 1.0
+    if no and intent not in ("deny", None) and confidence < 0.9 and not ex.order_ids(text):
+        intent, confidence = "deny", 1.0
+    if intent is None and (yes or no):
+        intent, confidence = ("affirm" if yes else "deny"), 1.0
+    return Understanding(
+        text=text,
+        language=language,
+        intent=intent,
+        confidence=confidence,
+        sentiment=sentiment,
+        frustration=frustration,
+        entities=entities,
+        order_ids=ex.order_ids(text),
+        emails=ex.emails(text),
+        zips=ex.zips(text),
+        yes=yes,
+        no=no,
+    )

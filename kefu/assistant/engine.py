@@ -1,0 +1,1042 @@
+"""The conversation engine: one customer message in, one structured reply out.
+
+Per turn it loads the conversation (state JSON on a version-locked row), understands the
+message, decides with a dialogue policy written in code, calls order tools scoped to the
+authenticated customer, and persists both messages. Writes happen only after the customer
+answers an explicit yes to the exact action shown; while a person owns the conversation the
+bot stays silent.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from kefu.assistant import _extract as ex
+from kefu.assistant import _flows as fl
+from kefu.assistant._reply import Card, Citation, QuickReply, Reply
+from kefu.assistant._state import DialogueState, FlowState
+from kefu.assistant._templates import label, t
+from kefu.assistant._tools import ToolRunner
+from kefu.assistant._understand import KNOWLEDGE_INTENTS, Understanding, understand
+from kefu.handoff import (
+    HandoffReason,
+    append_message,
+    bot_may_reply,
+    record_csat,
+    request_handoff,
+    summarize,
+)
+from kefu.store.db import session_factory
+from kefu.store.models import Conversation, Customer, HandoffState, Message
+
+log = logging.getLogger(__name__)
+
+CONFIDENCE_FLOOR = 0.45
+"""Below this intent confidence the engine asks to rephrase (twice in a row: a person)."""
+NEGATIVE_SENTIMENT = -0.75
+"""A message this negative goes straight to a person."""
+SMALL_TALK = {"greeting", "thanks", "goodbye"}
+
+
+class ConversationNotFound(LookupError):
+    """No conversation with that id (or not visible to the caller)."""
+
+
+class Turn:
+    """Everything one turn reads and writes; the policy methods below fill ``reply``."""
+
+    def __init__(
+        self, session: Session, conv: Conversation, state: DialogueState, u: Understanding
+    ) -> None:
+        self.session = session
+        self.conv = conv
+        self.state = state
+        self.u = u
+        self.tools = ToolRunner(session, conv.id, state.customer_id)
+        self.texts: list[str] = []
+        self.quick: list[QuickReply] = []
+        self.cards: list[Card] = []
+        self.citations: list[Citation] = []
+        self.previous_offer: str | None = None
+        self._orders: dict[str, dict[str, Any] | None] = {}
+        self._user: dict[str, Any] | None = None
+
+    @property
+    def lang(self) -> str:
+        return self.state.language
+
+    def say(self, key: str, **facts: Any) -> None:
+        self.texts.append(t(key, self.lang, **facts))
+
+    def yes_no(self) -> None:
+        self.quick = [
+            QuickReply(label=label("yes", self.lang), value=label("yes", self.lang)),
+            QuickReply(label=label("no", self.lang), value=label("no", self.lang)),
+        ]
+
+    # ------------------------------------------------------------------ records via tools
+
+    def order(self, order_id: str) -> dict[str, Any] | None:
+        if order_id not in self._orders:
+            call = self.tools.call("get_order_details", {"order_id": order_id})
+            self._orders[order_id] = call.data if call.ok and isinstance(call.data, dict) else None
+        return self._orders[order_id]
+
+    def user(self) -> dict[str, Any] | None:
+        if self._user is None and self.state.customer_id:
+            call = self.tools.call("get_user_details", {"user_id": self.state.customer_id})
+            self._user = call.data if call.ok and isinstance(call.data, dict) else None
+        return self._user
+
+    def product(self, product_id: str) -> dict[str, Any] | None:
+        call = self.tools.call("get_product_details", {"product_id": product_id})
+        return call.data if call.ok and isinstance(call.data, dict) else None
+
+    def methods(self) -> list[dict[str, Any]]:
+        user = self.user()
+        return list((user or {}).get("payment_methods", {}).values())
+
+
+class Assistant:
+    """The engine bound to one store database."""
+
+    def __init__(self, engine: Engine, llm: Any | None = None) -> None:
+        self.engine = engine
+        self.llm = llm
+        self._sessions = session_factory(engine)
+
+    # ------------------------------------------------------------------ conversations
+
+    def start(
+        self, *, language: str | None = None, customer_id: str | None = None, channel: str = "web"
+    ) -> str:
+        """Open a conversation (optionally already authenticated by the store site)."""
+        lang = language if language in ("zh", "en") else "en"
+        with self._sessions() as session, session.begin():
+            if customer_id is not None and session.get(Customer, customer_id) is None:
+                raise ValueError("unknown customer")
+            state = DialogueState(language=lang, customer_id=customer_id)
+            conv = Conversation(
+                id="c_" + secrets.token_hex(12),
+                customer_id=customer_id,
+                channel=channel,
+                language=lang,
+                state=state.dump(),
+            )
+            session.add(conv)
+        return conv.id
+
+    def handle(
+        self, conversation_id: str, text: str, client_message_id: str | None = None
+    ) -> Reply:
+        """Process one customer message; a retried ``client_message_id`` returns the first reply."""
+        text = text.strip()
+        if not text:
+            raise ValueError("empty message")
+        if len(text) > 4000:
+            raise ValueError("message too long (4000 characters at most)")
+        for attempt in range(3):
+            try:
+                with self._sessions() as session, session.begin():
+                    return self._handle(session, conversation_id, text, client_message_id)
+            except StaleDataError:
+                if attempt == 2:
+                    raise
+                log.info("conversation %s changed concurrently; retrying turn", conversation_id)
+        raise RuntimeError("unreachable")
+
+    def _handle(
+        self, session: Session, conversation_id: str, text: str, client_message_id: str | None
+    ) -> Reply:
+        conv = session.get(Conversation, conversation_id)
+        if conv is None:
+            raise ConversationNotFound(conversation_id)
+        if client_message_id:
+            previous = self._replay(session, conv, client_message_id)
+            if previous is not None:
+                return previous
+        state = DialogueState.load(conv.state)
+        u = understand(text, state.language)
+        customer_msg = append_message(
+            session,
+            conv,
+            "customer",
+            text,
+            language=u.language,
+            intent=u.intent,
+            confidence=u.confidence,
+            sentiment=u.sentiment,
+            client_message_id=client_message_id,
+        )
+        if not bot_may_reply(conv.handoff_state):
+            return self._silent(session, conv, state, u, customer_msg)
+        if u.language != state.language:
+            state.language = u.language
+            conv.language = u.language
+        turn = Turn(session, conv, state, u)
+        state.turns += 1
+        self._policy(turn)
+        return self._finish(turn, customer_msg)
+
+    def _replay(self, session: Session, conv: Conversation, client_message_id: str) -> Reply | None:
+        original = session.scalar(
+            select(Message).where(
+                Message.conversation_id == conv.id, Message.client_message_id == client_message_id
+            )
+        )
+        if original is None:
+            return None
+        answer = session.scalar(
+            select(Message)
+            .where(
+                Message.conversation_id == conv.id,
+                Message.seq > original.seq,
+                Message.role == "assistant",
+            )
+            .order_by(Message.seq)
+            .limit(1)
+        )
+        if answer is not None and answer.data and "reply" in answer.data:
+            return Reply.model_validate(answer.data["reply"])
+        return Reply(
+            conversation_id=conv.id,
+            silent=True,
+            handoff_state=conv.handoff_state.value,
+            language=conv.language,
+        )
+
+    def _silent(
+        self,
+        session: Session,
+        conv: Conversation,
+        state: DialogueState,
+        u: Understanding,
+        msg: Message,
+    ) -> Reply:
+        """A person owns (or closed) the conversation: store the message, say nothing."""
+        csat = False
+        if conv.handoff_state is HandoffState.CLOSED and (conv.state or {}).get("csat_requested"):
+            score = u.text.strip()
+            if score.isdigit() and 1 <= int(score) <= 5:
+                record_csat(session, conv.id, int(score))
+                csat = True
+        return Reply(
+            conversation_id=conv.id,
+            message_id=msg.id,
+            text=t("csat_thanks", conv.language) if csat else "",
+            language=u.language,
+            intent=u.intent,
+            confidence=u.confidence,
+            handoff_state=conv.handoff_state.value,
+            silent=not csat,
+        )
+
+    def _finish(self, turn: Turn, customer_msg: Message) -> Reply:
+        conv, state = turn.conv, turn.state
+        if turn.state.customer_id and conv.customer_id != turn.state.customer_id:
+            conv.customer_id = turn.state.customer_id
+        conv.state = {**(conv.state or {}), **state.dump()}
+        reply = Reply(
+            conversation_id=conv.id,
+            text=" ".join(turn.texts),
+            language=state.language,
+            intent=turn.u.intent,
+            confidence=turn.u.confidence,
+            flow=state.flow.name if state.flow else None,
+            quick_replies=turn.quick,
+            cards=turn.cards,
+            citations=turn.citations,
+            tool_calls=turn.tools.calls,
+            handoff_state=conv.handoff_state.value,
+        )
+        if conv.handoff_state is not HandoffState.BOT:
+            reply.quick_replies = []
+        msg = append_message(
+            turn.session,
+            conv,
+            "assistant",
+            reply.text,
+            language=state.language,
+            intent=turn.u.intent,
+            data={"reply": reply.model_dump(mode="json"), "in_reply_to": customer_msg.seq},
+        )
+        reply.message_id = msg.id
+        msg.data = {**(msg.data or {}), "reply": reply.model_dump(mode="json")}
+        return reply
+
+    # ------------------------------------------------------------------ the dialogue policy
+
+    def _policy(self, turn: Turn) -> None:
+        u, state = turn.u, turn.state
+        if self._handoff_triggers(turn):
+            return
+        self._track_frustration(turn)
+        if turn.conv.handoff_state is not HandoffState.BOT:
+            return
+        turn.previous_offer = state.offer_handoff
+        state.offer_handoff = None
+        if u.emails or u.zips or state.pending_slots.get("name"):
+            decided = self._authenticate(turn)
+            if state.customer_id and state.flow is None and state.pending_flow is None and u.flow:
+                state.pending_flow = self._flow_name(u)
+            if decided and state.flow is None and state.pending_flow is None:
+                return
+        if state.flow and state.flow.confirming:
+            self._confirming(turn)
+            return
+        if state.flow and state.customer_id:
+            if (
+                u.flow
+                and u.flow != state.flow.name
+                and u.confidence >= 0.7
+                and not self._fills_any(turn)
+            ):
+                self._start_flow(turn, self._flow_name(u))
+                return
+            self._advance(turn, fresh=False)
+            return
+        if state.flow is None and state.pending_flow and state.customer_id:
+            name, state.pending_flow = state.pending_flow, None
+            self._start_flow(turn, name)
+            return
+        if turn.texts:
+            return
+        self._dispatch(turn)
+
+    def _flow_name(self, u: Understanding) -> str:
+        name = u.flow or ""
+        if name == "change_address" and fl.DEFAULT_ADDRESS_WORDS.search(u.text):
+            return "change_default_address"
+        return name
+
+    def _fills_any(self, turn: Turn) -> bool:
+        """Whether the message answers the open flow (ids, ordinals), not a new request."""
+        u = turn.u
+        return bool(u.order_ids) or ex.ordinal(u.text) is not None or ex.means_other(u.text)
+
+    def _dispatch(self, turn: Turn) -> None:
+        u, state = turn.u, turn.state
+        intent = u.intent
+        if intent is None or u.confidence < CONFIDENCE_FLOOR:
+            if u.order_ids and state.customer_id:
+                self._start_flow(turn, "order_status")
+                return
+            self._low_confidence(turn)
+            return
+        state.low_confidence = 0
+        if u.flow:
+            self._start_flow(turn, self._flow_name(u))
+        elif intent in SMALL_TALK:
+            turn.say(intent)
+        elif intent in ("affirm", "deny"):
+            if turn.previous_offer and intent == "deny":
+                turn.say("anything_else")
+            else:
+                turn.say("nothing_pending")
+        elif intent in KNOWLEDGE_INTENTS:
+            self._knowledge(turn)
+        elif intent == "product_question":
+            self._product_question(turn)
+        elif intent == "recommendation":
+            self._recommend(turn)
+        elif intent == "complaint":
+            turn.say("complaint")
+            self._offer_handoff(turn, HandoffReason.NEGATIVE_SENTIMENT)
+        elif intent == "out_of_scope":
+            if turn.previous_offer == HandoffReason.OUT_OF_SCOPE.value:
+                self._handoff(turn, HandoffReason.OUT_OF_SCOPE)
+                return
+            turn.say("out_of_scope")
+            self._offer_handoff(turn, HandoffReason.OUT_OF_SCOPE)
+        else:
+            self._knowledge(turn)
+
+    # ------------------------------------------------------------------ handoff
+
+    def _handoff_triggers(self, turn: Turn) -> bool:
+        u, state = turn.u, turn.state
+        if u.intent == "human_agent" and u.confidence >= CONFIDENCE_FLOOR:
+            self._handoff(turn, HandoffReason.EXPLICIT_REQUEST)
+            return True
+        if state.offer_handoff and u.yes and not (state.flow and state.flow.confirming):
+            self._handoff(turn, HandoffReason(state.offer_handoff))
+            return True
+        if state.last_refusal and (u.no or u.intent == "complaint" or u.sentiment <= -0.3):
+            self._handoff(turn, HandoffReason.POLICY_DISPUTE)
+            return True
+        state.last_refusal = None
+        if u.sentiment <= NEGATIVE_SENTIMENT:
+            self._handoff(turn, HandoffReason.NEGATIVE_SENTIMENT)
+            return True
+        return False
+
+    def _track_frustration(self, turn: Turn) -> None:
+        u, state = turn.u, turn.state
+        if u.frustration or u.sentiment <= -0.4:
+            state.frustration += 1
+            if state.frustration >= 2:
+                self._handoff(turn, HandoffReason.REPEATED_FRUSTRATION)
+        else:
+            state.frustration = (
+                max(0, state.frustration - 1) if u.sentiment > 0 else state.frustration
+            )
+
+    def _low_confidence(self, turn: Turn) -> None:
+        turn.state.low_confidence += 1
+        if turn.state.low_confidence >= 2:
+            self._handoff(turn, HandoffReason.LOW_CONFIDENCE)
+            return
+        turn.say("low_confidence")
+        turn.quick = [QuickReply(label=label("human", turn.lang), value=label("human", turn.lang))]
+
+    def _offer_handoff(self, turn: Turn, reason: HandoffReason) -> None:
+        turn.state.offer_handoff = reason.value
+        turn.say("offer_handoff")
+        turn.yes_no()
+
+    def _handoff(self, turn: Turn, reason: HandoffReason) -> None:
+        turn.conv.state = {**(turn.conv.state or {}), **turn.state.dump()}
+        summary = summarize(turn.session, turn.conv, reason)
+        turn.tools.call("transfer_to_human_agents", {"summary": summary[:4000]}, write=True)
+        request_handoff(turn.session, turn.conv, reason, summary)
+        turn.state.offer_handoff = None
+        turn.state.low_confidence = 0
+        turn.state.frustration = 0
+        turn.state.last_refusal = None
+        turn.texts = [t("handoff", turn.lang)]
+        turn.quick = []
+        turn.cards.append(Card(type="handoff", data={"reason": reason.value}))
+
+    # ------------------------------------------------------------------ authentication
+
+    def _authenticate(self, turn: Turn) -> bool:
+        """Try the identity in the message; True when the turn's answer is already decided."""
+        u, state = turn.u, turn.state
+        found: str | None = None
+        tried = False
+        if u.emails:
+            tried = True
+            call = turn.tools.call("find_user_id_by_email", {"email": u.emails[0]})
+            found = str(call.data) if call.ok and call.data else None
+        else:
+            name = state.pending_slots.get("name") or self._name_in(turn)
+            if name and u.zips:
+                tried = True
+                call = turn.tools.call(
+                    "find_user_id_by_name_zip",
+                    {"first_name": name[0], "last_name": name[1], "zip": u.zips[0]},
+                )
+                found = str(call.data) if call.ok and call.data else None
+                state.pending_slots.pop("name", None)
+            elif name and not state.customer_id:
+                state.pending_slots["name"] = list(name)
+                turn.say("ask_auth_zip", name=f"{name[0]} {name[1]}")
+                return True
+        if not tried:
+            return False
+        if state.customer_id:
+            if found != state.customer_id:
+                turn.say("auth_other_customer")
+            else:
+                turn.say("already_verified")
+            return True
+        if found is None:
+            state.auth_failures += 1
+            turn.say("auth_failed")
+            return True
+        state.customer_id = found
+        turn.tools.customer_id = found
+        turn.conv.customer_id = found
+        user = turn.user()
+        first = (user or {}).get("name", {}).get("first_name", "")
+        turn.say("auth_ok", name=first)
+        return state.flow is None and state.pending_flow is None
+
+    def _name_in(self, turn: Turn) -> tuple[str, str] | None:
+        """A customer's first and last name written in the message (the zip then decides)."""
+        words = ex.latin_words(turn.u.text)
+        if len(words) < 2:
+            return None
+        from sqlalchemy import func
+
+        rows = turn.session.execute(
+            select(Customer.first_name, Customer.last_name)
+            .where(
+                func.lower(Customer.first_name).in_(words),
+                func.lower(Customer.last_name).in_(words),
+            )
+            .limit(1)
+        ).first()
+        return (rows[0], rows[1]) if rows else None
+
+    # ------------------------------------------------------------------ flows
+
+    def _start_flow(self, turn: Turn, name: str) -> None:
+        state = turn.state
+        if not state.customer_id:
+            state.pending_flow = name
+            turn.say("ask_auth")
+            return
+        state.flow = FlowState(name=name)
+        if name == "account":
+            self._account(turn)
+            state.flow = None
+            return
+        self._advance(turn, fresh=True)
+
+    def _advance(self, turn: Turn, *, fresh: bool) -> None:
+        """Fill what the message gives, ask for the next missing slot, or show the action."""
+        flow = turn.state.flow
+        assert flow is not None
+        spec = fl.FLOWS[flow.name]
+        for slot in spec.slots:
+            if slot in flow.slots:
+                continue
+            if not getattr(self, f"_fill_{slot}")(turn, flow, fresh):
+                if turn.state.flow is None or turn.conv.handoff_state is not HandoffState.BOT:
+                    return
+                flow.awaiting = slot
+                getattr(self, f"_ask_{slot}")(turn, flow)
+                return
+            if turn.state.flow is None:
+                return
+        flow.awaiting = None
+        if spec.tool is None:
+            self._read_flow(turn, flow)
+            turn.state.flow = None
+            return
+        self._propose(turn, flow)
+
+    # slot fillers --------------------------------------------------------
+
+    def _fill_order_id(self, turn: Turn, flow: FlowState, fresh: bool) -> bool:
+        u, state = turn.u, turn.state
+        order_id: str | None = None
+        if u.order_ids:
+            order_id = u.order_ids[-1]
+        elif ex.means_other(u.text):
+            others = [o for o in state.orders_shown if o != state.current_order]
+            if state.previous_order and state.previous_order != state.current_order:
+                order_id = state.previous_order
+            elif len(others) == 1:
+                order_id = others[0]
+        else:
+            pos = ex.ordinal(u.text)
+            if (
+                pos is not None
+                and state.orders_shown
+                and -len(state.orders_shown) <= pos < len(state.orders_shown)
+            ):
+                order_id = state.orders_shown[pos]
+            elif fresh and state.current_order:
+                order_id = state.current_order
+        if order_id is None:
+            return False
+        order = turn.order(order_id)
+        if order is None:
+            turn.say("order_not_found", order_id=order_id)
+            return False
+        state.focus_order(order_id)
+        flow.slots["order_id"] = order_id
+        spec = fl.FLOWS[flow.name]
+        if spec.statuses:
+            from kefu.orders.policy import get_store_policy
+
+            allowed = getattr(get_store_policy(), spec.statuses)
+            if order["status"] not in allowed:
+                rule = {
+                    "en": f"Only orders that are {' or '.join(allowed)} can be handled this way.",
+                    "zh": f"只有状态为 {' 或 '.join(allowed)} 的订单才能办理。",
+                }[turn.lang if turn.lang in ("zh", "en") else "en"]
+                turn.say(
+                    "refused_status",
+                    order_id=order_id,
+                    status=order["status"],
+                    action=label(spec.action, turn.lang),
+                    rule=rule,
+                )
+                state.last_refusal = f"{flow.name} {order_id}: status {order['status']}"
+                state.flow = None
+                turn.cards.append(self._order_card(order))
+                return True
+        return True
+
+    def _fill_reason(self, turn: Turn, flow: FlowState, fresh: bool) -> bool:
+        reason = ex.cancel_reason(turn.u.text)
+        if reason:
+            flow.slots["reason"] = reason
+        return reason is not None
+
+    def _fill_address(self, turn: Turn, flow: FlowState, fresh: bool) -> bool:
+        addr = ex.address(turn.u.text)
+        if addr is None:
+            return False
+        flow.slots["address"] = addr.as_args()
+        return True
+
+    def _fill_payment_method_id(self, turn: Turn, flow: FlowState, fresh: bool) -> bool:
+        order = turn.order(flow.slots["order_id"]) if "order_id" in flow.slots else None
+        ids = fl.match_payment(turn.u.text, turn.methods(), order)
+        if flow.name == "change_payment" and order is not None:
+            ids = [i for i in ids if i != fl.original_method_id(order)]
+        if len(ids) != 1:
+            return False
+        flow.slots["payment_method_id"] = ids[0]
+        return True
+
+    def _fill_item_ids(self, turn: Turn, flow: FlowState, fresh: bool) -> bool:
+        order = turn.order(flow.slots["order_id"])
+        items = (order or {}).get("items", [])
+        ids = fl.match_items(turn.u.text, items)
+        if not ids and len(items) == 1:
+            ids = [items[0]["item_id"]]
+        if not ids:
+            return False
+        flow.slots["item_ids"] = ids
+        return True
+
+    def _fill_new_item_ids(self, turn: Turn, flow: FlowState, fresh: bool) -> bool:
+        order = turn.order(flow.slots["order_id"]) or {}
+        by_id = {i["item_id"]: i for i in order.get("items", [])}
+        chosen: dict[str, str] = dict(flow.slots.get("_new", {}))
+        for item_id in flow.slots["item_ids"]:
+            if item_id in chosen:
+                continue
+            item = by_id.get(item_id)
+            if item is None:
+                continue
+            product = turn.product(item["product_id"])
+            if product is None:
+                continue
+            variant = fl.pick_variant(turn.u.text, item, product)
+            if variant:
+                chosen[item_id] = variant
+        flow.slots["_new"] = chosen
+        if all(i in chosen for i in flow.slots["item_ids"]):
+            flow.slots["new_item_ids"] = [chosen[i] for i in flow.slots["item_ids"]]
+            flow.slots.pop("_new", None)
+            return True
+        return False
+
+    # slot questions ------------------------------------------------------
+
+    def _ask_order_id(self, turn: Turn, flow: FlowState) -> None:
+        user = turn.user()
+        order_ids: list[str] = list((user or {}).get("orders", []))
+        if not order_ids:
+            turn.say("ask_order_none")
+            turn.state.flow = None
+            return
+        listed = []
+        for oid in order_ids:
+            order = turn.order(oid)
+            if order is None:
+                continue
+            listed.append(
+                f"{oid} ({order['status']}: {', '.join(i['name'] for i in order['items'])})"
+            )
+            turn.cards.append(self._order_card(order))
+        turn.state.orders_shown = order_ids
+        turn.say("ask_order", orders="; ".join(listed))
+        turn.quick = [QuickReply(label=o, value=o) for o in order_ids]
+
+    def _ask_reason(self, turn: Turn, flow: FlowState) -> None:
+        turn.say("ask_reason")
+        turn.quick = [
+            QuickReply(label=label(r, turn.lang), value=label(r, turn.lang))
+            for r in ("no longer needed", "ordered by mistake")
+        ]
+
+    def _ask_address(self, turn: Turn, flow: FlowState) -> None:
+        turn.say("ask_address")
+
+    def _ask_payment_method_id(self, turn: Turn, flow: FlowState) -> None:
+        methods = turn.methods()
+        listing = "; ".join(fl.describe_method(m, turn.lang) for m in methods)
+        order = turn.order(flow.slots["order_id"]) if "order_id" in flow.slots else None
+        original = fl.original_method_id(order) if order else None
+        if flow.name == "return_items" and original:
+            turn.say("ask_payment_refund", original=original, methods=listing)
+        else:
+            turn.say("ask_payment", methods=listing)
+        turn.quick = [
+            QuickReply(label=fl.describe_method(m, turn.lang), value=m["id"]) for m in methods
+        ]
+
+    def _ask_item_ids(self, turn: Turn, flow: FlowState) -> None:
+        order = turn.order(flow.slots["order_id"]) or {}
+        items = order.get("items", [])
+        turn.say(
+            "ask_items",
+            order_id=flow.slots["order_id"],
+            items="; ".join(fl.item_label(i) for i in items),
+        )
+        turn.quick = [QuickReply(label=fl.item_label(i), value=i["item_id"]) for i in items]
+
+    def _ask_new_item_ids(self, turn: Turn, flow: FlowState) -> None:
+        order = turn.order(flow.slots["order_id"]) or {}
+        chosen = flow.slots.get("_new", {})
+        for item in order.get("items", []):
+            if item["item_id"] in flow.slots["item_ids"] and item["item_id"] not in chosen:
+                product = turn.product(item["product_id"]) or {}
+                key = (
+                    "no_variant"
+                    if turn.u.text and flow.awaiting == "new_item_ids"
+                    else "ask_new_items"
+                )
+                turn.say(key, item=fl.item_label(item), options=fl.options_hint(product))
+                return
+
+    # ------------------------------------------------------------------ actions
+
+    def _propose(self, turn: Turn, flow: FlowState) -> None:
+        """Build the exact tool call from the records and ask for an explicit yes."""
+        spec = fl.FLOWS[flow.name]
+        assert spec.tool is not None
+        args, details = self._action(turn, flow)
+        if args is None:
+            return
+        flow.action = {"tool": spec.tool, "args": args, "details": details}
+        flow.confirming = True
+        turn.say("confirm", details=details)
+        turn.yes_no()
+
+    def _action(self, turn: Turn, flow: FlowState) -> tuple[dict[str, Any] | None, str]:
+        s, lang, name = flow.slots, turn.lang, flow.name
+        order = turn.order(s["order_id"]) if "order_id" in s else None
+        methods = {m["id"]: m for m in turn.methods()}
+        method = (
+            fl.describe_method(methods[s["payment_method_id"]], lang)
+            if "payment_method_id" in s
+            else ""
+        )
+        total = sum(Decimal(str(i["price"])) for i in (order or {}).get("items", []))
+        if name == "cancel_order":
+            items = ", ".join(i["name"] for i in order["items"]) if order else ""
+            reason = label(s["reason"], lang)
+            args = {"order_id": s["order_id"], "reason": s["reason"]}
+            return args, t(
+                "details_cancel_order",
+                lang,
+                order_id=s["order_id"],
+                items=items,
+                reason=reason,
+                total=fl.money(total),
+            )
+        if name in ("change_address", "change_default_address"):
+            addr = ex.Address(**s["address"])
+            if name == "change_address":
+                args = {"order_id": s["order_id"], **addr.as_args()}
+                return args, t(
+                    "details_change_address", lang, order_id=s["order_id"], address=str(addr)
+                )
+            args = {"user_id": turn.state.customer_id, **addr.as_args()}
+            return args, t("details_change_default_address", lang, address=str(addr))
+        if name == "change_payment":
+            args = {"order_id": s["order_id"], "payment_method_id": s["payment_method_id"]}
+            return args, t(
+                "details_change_payment",
+                lang,
+                order_id=s["order_id"],
+                total=fl.money(total),
+                method=method,
+            )
+        assert order is not None
+        by_id = {i["item_id"]: i for i in order["items"]}
+        if name == "return_items":
+            amount = sum(Decimal(str(by_id[i]["price"])) for i in s["item_ids"])
+            items = ", ".join(fl.item_label(by_id[i]) for i in s["item_ids"])
+            args = {
+                "order_id": s["order_id"],
+                "item_ids": s["item_ids"],
+                "payment_method_id": s["payment_method_id"],
+            }
+            return args, t(
+                "details_return_items",
+                lang,
+                order_id=s["order_id"],
+                items=items,
+                amount=fl.money(amount),
+                method=method,
+            )
+        changes, difference = [], Decimal("0")
+        for old, new in zip(s["item_ids"], s["new_item_ids"], strict=True):
+            item = by_id[old]
+            product = turn.product(item["product_id"]) or {}
+            variant = product.get("variants", {}).get(new, {})
+            difference += Decimal(str(variant.get("price", 0))) - Decimal(str(item["price"]))
+            new_label = fl.item_label({"name": item["name"], "options": variant.get("options", {})})
+            arrow = " → " if lang == "zh" else " to "
+            changes.append(f"{fl.item_label(item)}{arrow}{new_label}")
+        args = {
+            "order_id": s["order_id"],
+            "item_ids": s["item_ids"],
+            "new_item_ids": s["new_item_ids"],
+            "payment_method_id": s["payment_method_id"],
+        }
+        key = "details_change_items" if name == "change_items" else "details_exchange_items"
+        return args, t(
+            key,
+            lang,
+            order_id=s["order_id"],
+            changes="; ".join(changes),
+            difference=fl.money(difference),
+            method=method,
+        )
+
+    def _confirming(self, turn: Turn) -> None:
+        u, state = turn.u, turn.state
+        flow = state.flow
+        assert flow is not None and flow.action is not None
+        if u.yes and not u.no:
+            self._execute(turn, flow)
+            return
+        if u.no and not self._fills_any(turn):
+            state.flow = None
+            turn.say("declined")
+            return
+        if self._correct(turn, flow):
+            return
+        if u.flow and u.flow != flow.name and u.confidence >= 0.7:
+            state.flow = None
+            self._start_flow(turn, self._flow_name(u))
+            return
+        turn.say("confirm_again", details=flow.action["details"])
+        turn.yes_no()
+
+    def _correct(self, turn: Turn, flow: FlowState) -> bool:
+        """A correction while confirming ('no, the other order', another card): re-propose."""
+        u = turn.u
+        changed = False
+        if "order_id" in flow.slots and (
+            u.order_ids or ex.means_other(u.text) or ex.ordinal(u.text) is not None
+        ):
+            previous = flow.slots.pop("order_id")
+            for dependent in ("item_ids", "new_item_ids", "_new"):
+                flow.slots.pop(dependent, None)
+            if self._fill_order_id(turn, flow, False) and flow.slots.get("order_id") != previous:
+                changed = True
+            elif turn.state.flow is None:
+                return True
+            else:
+                flow.slots["order_id"] = previous
+        for slot, filler in (
+            ("payment_method_id", self._fill_payment_method_id),
+            ("reason", self._fill_reason),
+            ("address", self._fill_address),
+        ):
+            if slot in flow.slots:
+                old = flow.slots.pop(slot)
+                if filler(turn, flow, False) and flow.slots[slot] != old:
+                    changed = True
+                else:
+                    flow.slots[slot] = old
+        if not changed:
+            return False
+        flow.confirming = False
+        flow.action = None
+        self._advance(turn, fresh=False)
+        return True
+
+    def _execute(self, turn: Turn, flow: FlowState) -> None:
+        assert flow.action is not None
+        call = turn.tools.call(flow.action["tool"], flow.action["args"], write=True)
+        turn.state.flow = None
+        if not call.ok:
+            turn.say("tool_failed", error=call.error)
+            turn.state.last_refusal = f"{flow.name}: {call.error}"
+            return
+        data = call.data if isinstance(call.data, dict) else {}
+        s, lang = flow.slots, turn.lang
+        methods = {m["id"]: m for m in turn.methods()}
+        method = (
+            fl.describe_method(methods[s["payment_method_id"]], lang)
+            if s.get("payment_method_id") in methods
+            else ""
+        )
+        facts: dict[str, Any] = {
+            "order_id": s.get("order_id", ""),
+            "status": data.get("status", ""),
+            "method": method,
+        }
+        if flow.name == "cancel_order":
+            facts["total"] = fl.money(sum(Decimal(str(i["price"])) for i in data.get("items", [])))
+        elif flow.name in ("change_address", "change_default_address"):
+            facts["address"] = str(ex.Address(**s["address"]))
+        elif flow.name == "return_items":
+            by_id = {i["item_id"]: i for i in data.get("items", [])}
+            facts["amount"] = fl.money(
+                sum(Decimal(str(by_id[i]["price"])) for i in s["item_ids"] if i in by_id)
+            )
+        elif flow.name in ("change_items", "exchange_items"):
+            diff = data.get("exchange_price_difference")
+            if diff is None:
+                diff = self._price_difference(turn, s)
+            facts["difference"] = fl.money(diff)
+        turn.say(f"done_{flow.name}", **facts)
+        if data.get("order_id"):
+            turn.cards.append(self._order_card(data))
+
+    def _price_difference(self, turn: Turn, slots: dict[str, Any]) -> Decimal:
+        order = turn.order(slots["order_id"]) or {}
+        old = {i["item_id"]: Decimal(str(i["price"])) for i in order.get("items", [])}
+        total = Decimal("0")
+        for old_id, new_id in zip(slots["item_ids"], slots["new_item_ids"], strict=True):
+            call = turn.tools.call("get_item_details", {"item_id": new_id})
+            if call.ok and isinstance(call.data, dict):
+                total += Decimal(str(call.data.get("price", 0))) - old.get(old_id, Decimal("0"))
+        return total
+
+    # ------------------------------------------------------------------ read-only answers
+
+    def _read_flow(self, turn: Turn, flow: FlowState) -> None:
+        order = turn.order(flow.slots["order_id"])
+        if order is None:
+            return
+        turn.cards.append(self._order_card(order))
+        if flow.name == "refund_status":
+            history = "; ".join(
+                f"{p['transaction_type']} {fl.money(p['amount'])} ({p['payment_method_id']})"
+                for p in order.get("payment_history", [])
+            )
+            turn.say(
+                "refund_status", order_id=order["order_id"], status=order["status"], history=history
+            )
+            return
+        ids = [tid for f in order.get("fulfillments", []) for tid in f.get("tracking_id", [])]
+        tracking = (
+            t("tracking", turn.lang, ids=", ".join(ids)) if ids else t("no_tracking", turn.lang)
+        )
+        items = ", ".join(fl.item_label(i) for i in order["items"])
+        turn.say(
+            "order_status",
+            order_id=order["order_id"],
+            status=order["status"],
+            items=items,
+            tracking=tracking,
+        )
+
+    def _account(self, turn: Turn) -> None:
+        user = turn.user()
+        if user is None:
+            return
+        addr = user.get("address", {})
+        turn.say(
+            "account",
+            name=f"{user['name']['first_name']} {user['name']['last_name']}",
+            email=user.get("email", ""),
+            address=str(
+                ex.Address(
+                    **{
+                        k: addr.get(k, "")
+                        for k in ("address1", "address2", "city", "state", "zip", "country")
+                    }
+                )
+            ),
+            methods="; ".join(fl.describe_method(m, turn.lang) for m in turn.methods()),
+            orders=", ".join(user.get("orders", [])),
+        )
+
+    def _knowledge(self, turn: Turn) -> None:
+        try:
+            from kefu.knowledge import get_knowledge_base
+
+            kb = get_knowledge_base()
+            hits = kb.search(turn.u.text, k=3)
+            confident = kb.is_confident(hits)
+        except Exception:  # the knowledge base may be empty or not built yet
+            log.exception("knowledge search failed")
+            hits, confident = [], False
+        if not hits or not confident:
+            turn.say("kb_unsure")
+            self._offer_handoff(turn, HandoffReason.LOW_CONFIDENCE)
+            return
+        best = hits[0]
+        turn.say("kb_answer", answer=best.text.strip())
+        turn.citations = [
+            Citation(citation=h.citation, section=getattr(h, "section", ""), score=float(h.score))
+            for h in hits[:2]
+        ]
+
+    def _product_question(self, turn: Turn) -> None:
+        words = ex.latin_words(turn.u.text)
+        call = turn.tools.call("list_all_product_types", {})
+        types: dict[str, str] = call.data if call.ok and isinstance(call.data, dict) else {}
+        low = turn.u.text.lower()
+        match = next((pid for name, pid in types.items() if name.lower() in low), None)
+        if match is None and words:
+            match = next(
+                (pid for name, pid in types.items() if name.lower().split()[-1] in words), None
+            )
+        if match is None:
+            self._knowledge(turn)
+            return
+        product = turn.product(match)
+        if product is None:
+            self._knowledge(turn)
+            return
+        available = [v for v in product["variants"].values() if v.get("available")]
+        variants = "; ".join(
+            f"{', '.join(str(x) for x in v['options'].values())} {fl.money(v['price'])}"
+            for v in available[:8]
+        )
+        turn.say("product", name=product["name"], variants=variants or "-")
+        turn.cards.append(
+            Card(
+                type="product", data={"product_id": product["product_id"], "name": product["name"]}
+            )
+        )
+
+    def _recommend(self, turn: Turn) -> None:
+        try:
+            from kefu.recommend import recommend_for_customer
+        except ImportError:
+            turn.say("recommend_none")
+            return
+        recs = (
+            recommend_for_customer(turn.session, turn.state.customer_id, 3)
+            if turn.state.customer_id
+            else []
+        )
+        if not recs:
+            turn.say("recommend_none")
+            return
+        turn.say("recommend", items=", ".join(f"{r.name} ({fl.money(r.price)})" for r in recs))
+        for r in recs:
+            turn.cards.append(
+                Card(
+                    type="product",
+                    data={
+                        "product_id": r.product_id,
+                        "variant_id": r.variant_id,
+                        "name": r.name,
+                        "price": str(r.price),
+                        "reason": r.reason,
+                    },
+                )
+            )
+
+    def _order_card(self, order: dict[str, Any]) -> Card:
+        return Card(
+            type="order",
+            data={
+                "order_id": order.get("order_id"),
+                "status": order.get("status"),
+                "items": [
+                    {
+                        "name": i["name"],
+                        "item_id": i["item_id"],
+                        "price": i["price"],
+                        "options": i.get("options", {}),
+                    }
+                    for i in order.get("items", [])
+                ],
+            },
+        )
