@@ -119,6 +119,8 @@ class Recommender(ABC):
     @classmethod
     def load(cls, path: Path) -> Recommender:
         """Read a model written by :meth:`save` (whatever its concrete class)."""
+        from kefu.recommend import _models  # noqa: F401  (registers the implementations)
+
         meta = json.loads((path / "model.json").read_text())
         model = _MODELS[meta["name"]]._from_params(meta["params"], path)
         model.n_items = int(meta["n_items"])

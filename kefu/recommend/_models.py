@@ -414,13 +414,17 @@ class Hybrid(Recommender):
         return out.astype(np.float32)
 
     def similarity_rows(self, items: IntArray) -> FloatArray:
-        """Collaborative similarity for items with history, content similarity for new ones."""
+        """Collaborative similarity blended with text similarity; text alone for new items.
+
+        An item's collaborative weight grows with its buyers, like a user's with history.
+        """
         sims = row_minmax(self.cf.similarity_rows(items))
-        if self.content is not None:
-            cold = self.popularity.counts[items] == 0
-            if cold.any():
-                sims[cold] = row_minmax(self.content.similarity_rows(items[cold]))
-        return sims
+        if self.content is None:
+            return sims
+        counts = self.popularity.counts[items]
+        w_cf = ((1.0 - self.content_share) * counts / (counts + self.half_life)).astype(np.float32)
+        content = row_minmax(self.content.similarity_rows(items))
+        return w_cf[:, None] * sims + (1.0 - w_cf[:, None]) * content
 
     def save(self, path: Path) -> None:
         super().save(path)
