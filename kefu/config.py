@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     llm_api_key: str = ""
     llm_model: str = ""
     llm_timeout_s: float = 20.0
+    llm_local_model: str = Field(default="qwen2.5-coder-0.5b", description="kefu/llm/models.py name.")
+    llm_models_dir: Path = Field(default=PROJECT_ROOT / ".cache" / "models", description="GGUF files.")
+    llm_threads: int = Field(default=0, description="llama.cpp threads; 0 = every core.")
+    llm_context: int = 4096
+    llm_max_retries: int = 2
+    llm_redact_remote: bool = Field(default=False, description="Mask PII sent to a remote model.")
 
     store_policy_file: Path | None = None
     default_language: Literal["zh", "en"] = "en"
