@@ -1,0 +1,38 @@
+"""A template tau2 store on SQLite, copied fresh for each scripted conversation."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from kefu.config import get_settings
+from kefu.store.db import make_engine, session_factory, upgrade_schema
+
+
+def build_template(path: Path) -> Path:
+    """Create (once) a migrated SQLite store loaded with the tau2 retail data."""
+    if path.exists():
+        return path
+    from kefu.store.tau2 import import_tau2, load_db_json
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.unlink(missing_ok=True)
+    engine = make_engine(f"sqlite:///{tmp}")
+    upgrade_schema(engine)
+    with session_factory(engine)() as session:
+        import_tau2(session, load_db_json(get_settings().tau2_dir / "db.json"))
+        session.commit()
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    tmp.rename(path)
+    return path
+
+
+def fresh_store(template: Path, target: Path) -> Engine:
+    """A copy of the template as a new engine (each conversation starts from the same data)."""
+    shutil.copyfile(template, target)
+    return make_engine(f"sqlite:///{target}")
