@@ -62,6 +62,17 @@ NO = {
     "否",
 }
 
+HUMAN = {
+    "talk to a person",
+    "转人工",
+    "人工",
+    "人工客服",
+    "human",
+    "human agent",
+    "agent",
+    "real person",
+}
+
 _ORDINALS_EN = {
     "first": 0,
     "1st": 0,
@@ -129,6 +140,11 @@ def is_no(text: str) -> bool:
         return True
     head = re.split(r"[,，.。!！\s]+", norm, maxsplit=1)[0]
     return head in {"no", "nope", "不", "不要", "不用", "算了"}
+
+
+def wants_human(text: str) -> bool:
+    """The 'talk to a person' quick reply (or the bare word), regardless of the NLU."""
+    return _norm(text) in HUMAN
 
 
 def ordinal(text: str) -> int | None:

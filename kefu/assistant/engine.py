@@ -362,7 +362,9 @@ class Assistant:
 
     def _handoff_triggers(self, turn: Turn) -> bool:
         u, state = turn.u, turn.state
-        if u.intent == "human_agent" and u.confidence >= CONFIDENCE_FLOOR:
+        if ex.wants_human(u.text) or (
+            u.intent == "human_agent" and u.confidence >= CONFIDENCE_FLOOR
+        ):
             self._handoff(turn, HandoffReason.EXPLICIT_REQUEST)
             return True
         if state.offer_handoff and u.yes and not (state.flow and state.flow.confirming):

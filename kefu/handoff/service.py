@@ -153,8 +153,11 @@ def list_queue(session: Session, include_claimed: bool = True) -> list[QueueEntr
 
 
 def claim(session: Session, conversation_id: str, agent: str) -> Handoff:
-    """Take a waiting conversation; exactly one of several racing agents succeeds."""
-    _conversation(session, conversation_id)
+    """Take a waiting conversation; exactly one of several racing agents succeeds.
+
+    The conditional UPDATE is the transaction's first statement, so on SQLite it takes the
+    write lock before reading anything (no stale snapshot to upgrade from).
+    """
     result = session.execute(
         update(Conversation)
         .where(
@@ -167,6 +170,7 @@ def claim(session: Session, conversation_id: str, agent: str) -> Handoff:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
+        _conversation(session, conversation_id)
         raise AlreadyClaimed(conversation_id)
     session.expire_all()
     handoff = _open_handoff(session, conversation_id)
