@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export OPENBLAS_NUM_THREADS ?= 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test test-fast lint bench venv dev-venv system-deps llm-model clean serve
+.PHONY: demo test test-fast lint bench venv dev-venv system-deps llm llm-model clean serve
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -41,12 +41,17 @@ system-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null; \
 	fi
 
+## llm: llama-cpp-python (built once into build/wheels) and the 0.5B model (optional for demo)
+llm: venv
+	./scripts/build-llama.sh
+	$(BIN)/kefu llm fetch 0.5b
+
 lint: dev-venv
 	$(BIN)/ruff check kefu tests bench
 	$(BIN)/mypy
 
 ## test: everything the suite needs, then the whole suite on SQLite and PostgreSQL
-test: dev-venv system-deps
+test: dev-venv system-deps llm
 	$(MAKE) lint
 	export KEFU_TEST_PG_URL=$$(./scripts/start-postgres.sh) && \
 	  $(BIN)/pytest -p no:cacheprovider --timeout=900

