@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kefu.recommend._base import IntArray, Recommender, make_recommender
 
@@ -144,10 +146,10 @@ def stratified_split(users: IntArray, ratio: float = 0.75, seed: int = 42) -> ND
 def ranking_metrics(
     recommended: IntArray, relevant: sparse.csr_matrix, n_train_items: int
 ) -> dict[str, float]:
-    """MAP, nDCG@k, Precision@k, Recall@k over users with relevant items, and coverage."""
+    """MAP, nDCG@k, Precision@k, Recall@k, hit rate over users with relevant items; coverage."""
     k = recommended.shape[1]
     discounts = 1.0 / np.log2(np.arange(2, k + 2))
-    totals = {"map": 0.0, "ndcg@10": 0.0, "precision@10": 0.0, "recall@10": 0.0}
+    totals = {"map": 0.0, "ndcg@10": 0.0, "precision@10": 0.0, "recall@10": 0.0, "hit@10": 0.0}
     counted = 0
     for user in range(recommended.shape[0]):
         truth = relevant.indices[relevant.indptr[user] : relevant.indptr[user + 1]]
@@ -158,6 +160,7 @@ def ranking_metrics(
         n_hits = int(hits.sum())
         ranks = np.flatnonzero(hits)
         totals["precision@10"] += n_hits / k
+        totals["hit@10"] += float(n_hits > 0)
         totals["recall@10"] += n_hits / len(truth)
         totals["map"] += float(np.sum(np.arange(1, n_hits + 1) / (ranks + 1))) / len(truth)
         ideal = discounts[: min(len(truth), k)].sum()
@@ -216,6 +219,42 @@ def _item_vectors(texts: list[str]) -> NDArray[np.float32]:
 DEFAULT_MODELS = ("popularity", "itemknn", "als", "bpr", "ease", "content", "hybrid")
 
 
+def build_model(
+    name: str,
+    train: sparse.csr_matrix,
+    item_vectors: NDArray[np.float32] | None,
+    *,
+    ease_grid: Sequence[float] = (100, 200, 400, 700, 1000),
+    cache: dict[str, Any] | None = None,
+) -> tuple[Recommender, dict[str, Any]]:
+    """An unfitted model with hyper-parameters tuned on a validation split of ``train``."""
+    cache = {} if cache is None else cache
+    binary = train.copy()
+    binary.data[:] = 1.0
+    if name in {"ease", "hybrid"} and "l2" not in cache:
+        started = time.perf_counter()
+        cache["l2"] = float(tune(lambda v: make_recommender("ease", l2=v), list(ease_grid), binary))
+        cache["tune_seconds"] = time.perf_counter() - started
+    if name == "ease":
+        return make_recommender("ease", l2=cache["l2"]), {"l2": cache["l2"]}
+    if name == "itemknn":
+        params = {
+            "neighbours": tune(
+                lambda v: make_recommender("itemknn", neighbours=v), [20, 50, 100], binary
+            )
+        }
+        return make_recommender("itemknn", **params), params
+    if name == "content":
+        return make_recommender("content", item_vectors=item_vectors), {}
+    if name == "hybrid":
+        model = make_recommender(
+            "hybrid", cf="ease", cf_params={"l2": cache["l2"]}, item_vectors=item_vectors
+        )
+        return model, {"cf": "ease", "l2": cache["l2"], **model.params()}
+    model = make_recommender(name)
+    return model, model.params()
+
+
 def compare_models(
     data: Dataset,
     models: Sequence[str] = DEFAULT_MODELS,
@@ -226,50 +265,110 @@ def compare_models(
     """Split, tune (on validation), fit and score every model; training time includes tuning."""
     mask = stratified_split(data.users, 0.75, seed)
     train, test = data.matrix(mask), data.matrix(~mask)
-    binary = train.copy()
-    binary.data[:] = 1.0
-    vectors = (
-        _item_vectors(data.item_texts)
-        if {"content", "hybrid"} & set(models) and data.item_texts
-        else None
-    )
+    train.data[:] = 1.0
+    test.data[:] = 1.0
+    wants_text = bool({"content", "hybrid"} & set(models)) and bool(data.item_texts)
+    vectors = _item_vectors(data.item_texts) if wants_text else None
     results = []
-    tuned_l2: float | None = None
+    cache: dict[str, Any] = {}
     for name in models:
         if on_model:
             on_model(name)
         if name in {"content", "hybrid"} and vectors is None:
             continue
         start = time.perf_counter()
-        params: dict[str, Any] = {}
-        if name == "ease" or (name == "hybrid" and tuned_l2 is None):
-            tuned_l2 = float(
-                tune(lambda v: make_recommender("ease", l2=v), [100, 200, 400, 700, 1000], binary)
-            )
-        if name == "ease":
-            params = {"l2": tuned_l2}
-            model = make_recommender("ease", l2=tuned_l2)
-        elif name == "itemknn":
-            params = {
-                "neighbours": tune(
-                    lambda v: make_recommender("itemknn", neighbours=v), [20, 50, 100], binary
-                )
-            }
-            model = make_recommender("itemknn", **params)
-        elif name == "content":
-            model = make_recommender("content", item_vectors=vectors)
-        elif name == "hybrid":
-            params = {"cf": "ease", "l2": tuned_l2}
-            model = make_recommender(
-                "hybrid", cf="ease", cf_params={"l2": tuned_l2}, item_vectors=vectors
-            )
-        else:
-            model = make_recommender(name)
-            params = model.params()
-        model.fit(binary)
+        model, params = build_model(name, train, vectors, cache=cache)
+        model.fit(train)
         took = time.perf_counter() - start
-        results.append(ModelResult(name, evaluate(model, binary, test), took, params))
+        if name == "hybrid" and "tune_seconds" in cache:
+            took += cache["tune_seconds"] if "ease" in models else 0.0  # shares EASE's tuning
+        results.append(ModelResult(name, evaluate(model, train, test), took, params))
     return results
+
+
+STORE_MODELS = ("popularity", "itemknn", "als", "bpr", "ease", "content", "hybrid")
+
+
+def leave_last_purchase_out(
+    session: Session,
+    models: Sequence[str] = STORE_MODELS,
+    *,
+    k: int = 10,
+    on_model: Callable[[str], None] | None = None,
+) -> tuple[list[ModelResult], int]:
+    """Hold out each repeat customer's last order and ask whether it shows up in the top ``k``.
+
+    "Last" is the latest ``placed_at`` when every order of the customer has one, else the
+    highest per-customer order position. Only products new to the customer count as
+    targets (a re-bought product is excluded from both the top-k and the targets), and
+    cancelled orders never count as purchases. Returns the results and the number of
+    customers evaluated.
+    """
+    from kefu.recommend._store import load_store_data
+    from kefu.store.models import Order, OrderItem
+
+    rows = session.execute(
+        select(Order.id, Order.customer_id, Order.placed_at, Order.customer_position, Order.status)
+    )
+    by_customer: dict[str, list[tuple[Any, int, str]]] = {}
+    for order_id, customer_id, placed_at, position, status in rows:
+        if (status or "").lower() != "cancelled":
+            by_customer.setdefault(customer_id, []).append((placed_at, position, order_id))
+    held: dict[str, str] = {}
+    for customer_id, orders in by_customer.items():
+        if len(orders) < 2:
+            continue
+        if all(o[0] is not None for o in orders):
+            last = max(orders, key=lambda o: (o[0], o[1]))
+        else:
+            last = max(orders, key=lambda o: o[1])
+        held[last[2]] = customer_id
+    data = load_store_data(session, skip_orders=set(held))
+    row_of = {c: i for i, c in enumerate(data.customer_ids)}
+    col_of = {p: i for i, p in enumerate(data.product_ids)}
+    items = session.execute(
+        select(OrderItem.order_id, OrderItem.product_id).where(OrderItem.order_id.in_(list(held)))
+    )
+    test_rows, test_cols = [], []
+    for order_id, product_id in items:
+        row, col = row_of.get(held[order_id]), col_of.get(product_id)
+        if row is not None and col is not None and data.matrix[row, col] == 0:
+            test_rows.append(row)
+            test_cols.append(col)
+    test = sparse.csr_matrix(
+        (np.ones(len(test_rows), dtype=np.float32), (test_rows, test_cols)), shape=data.matrix.shape
+    )
+    test.data[:] = 1.0
+    vectors = _item_vectors(data.product_texts) if {"content", "hybrid"} & set(models) else None
+    results = []
+    cache: dict[str, Any] = {}
+    for name in models:
+        if on_model:
+            on_model(name)
+        start = time.perf_counter()
+        model, params = build_model(
+            name, data.matrix, vectors, ease_grid=(1, 5, 20, 50, 200), cache=cache
+        )
+        model.fit(data.matrix)
+        took = time.perf_counter() - start
+        results.append(ModelResult(name, evaluate(model, data.matrix, test, k), took, params))
+    return results, int((np.diff(test.indptr) > 0).sum())
+
+
+METRIC_COLUMNS = ("map", "ndcg@10", "precision@10", "recall@10", "hit@10", "coverage")
+
+
+def results_markdown(
+    results: Sequence[ModelResult], columns: Sequence[str] = METRIC_COLUMNS
+) -> str:
+    """A Markdown table of the comparison (one row per model)."""
+    head = "| model | " + " | ".join(columns) + " | train s |"
+    rule = "|---|" + "---:|" * (len(columns) + 1)
+    lines = [head, rule]
+    for r in results:
+        cells = " | ".join(f"{r.metrics[c]:.3f}" for c in columns)
+        lines.append(f"| {r.model} | {cells} | {r.train_seconds:.2f} |")
+    return "\n".join(lines)
 
 
 def best_line(results: Sequence[ModelResult]) -> str:
