@@ -17,10 +17,14 @@ orders_app = typer.Typer(help="Order service tools and store policy.", no_args_i
 
 def tau2_replay(
     tau2_dir: Annotated[
-        Path | None, typer.Argument(help="Folder with db.json, tasks_train.json, expected_train.jsonl")
+        Path | None, typer.Argument(help="Folder with db.json, tasks_train.json, expected_*.jsonl")
     ] = None,
-    task: Annotated[list[str] | None, typer.Option(help="Only these task ids (repeatable).")] = None,
-    show_all: Annotated[bool, typer.Option("--all", help="List every task, not only failures.")] = True,
+    task: Annotated[
+        list[str] | None, typer.Option(help="Only these task ids (repeatable).")
+    ] = None,
+    only_issues: Annotated[
+        bool, typer.Option("--only-issues", help="List only failures and divergences.")
+    ] = False,
 ) -> None:
     """Replay tau2-bench retail train tasks through kefu's tools and compare with the reference."""
     from kefu.cli._progress import progress_bar
@@ -36,16 +40,17 @@ def tau2_replay(
             bar.advance(job, 1)
 
         report = replay_tau2(folder, Path(tmp), task_ids=task, progress=advance)
-    table = Table("task", "actions ok", "errors (ref/kefu)", "records changed (ref/kefu)", "verdict", "detail")
+    table = Table("task", "actions ok", "errors ref/kefu", "changed ref/kefu", "verdict", "detail")
     for check in report.tasks:
-        if not show_all and check.ok and not check.divergence:
+        if only_issues and check.ok and not check.divergence:
             continue
         matched = sum(a.match for a in check.actions)
-        errors = f"{sum(a.expected_error for a in check.actions)}/{sum(a.actual_error for a in check.actions)}"
+        ref_errors = sum(a.expected_error for a in check.actions)
+        errors = f"{ref_errors}/{sum(a.actual_error for a in check.actions)}"
         details = [f"{a.action_id} {a.name}: {a.detail}" for a in check.actions if not a.match]
         details += check.record_diffs
         if check.divergence and check.ok:
-            details.append("reference applies the last new variant to every modified item; kefu gives each its own")
+            details.append("reference last-variant bug (NOTES.md): each item gets its own")
         colour = {"exact": "green", "FAIL": "red"}.get(check.verdict, "yellow")
         table.add_row(
             check.task_id,
@@ -79,7 +84,8 @@ def list_tools() -> None:
 
     table = Table("tool", "kind", "description")
     for spec in TOOLS.values():
-        table.add_row(spec.name, spec.kind, spec.description.splitlines()[0] if spec.description else "")
+        first_line = spec.description.splitlines()[0] if spec.description else ""
+        table.add_row(spec.name, spec.kind, first_line)
     console.print(table)
 
 

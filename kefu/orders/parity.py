@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kefu.orders.context import ToolContext
+from kefu.orders.policy import StorePolicy
 from kefu.orders.tools import call_tool
 from kefu.store.db import make_engine, session_factory, upgrade_schema
 from kefu.store.tau2 import OPTIONAL_ORDER_FIELDS, export_tau2, import_tau2, load_db_json
@@ -126,7 +127,10 @@ def _correct(value: Any, fixes: dict[str, dict[str, Any]]) -> Any:
     out = {k: _correct(v, fixes) for k, v in value.items()}
     if "item_id" in out and "price" in out and out["item_id"] in fixes:
         note = fixes[out["item_id"]]
-        if out["price"] == note["recorded_price"] and out.get("options") == note["recorded_options"]:
+        if (
+            out["price"] == note["recorded_price"]
+            and out.get("options") == note["recorded_options"]
+        ):
             out["price"] = note["catalog_price"]
             out["options"] = note["catalog_options"]
     return out
@@ -138,7 +142,9 @@ def _diff(path: str, expected: Any, actual: Any, out: list[str], limit: int = 5)
         return
     if isinstance(expected, dict) and isinstance(actual, dict):
         for key in sorted(set(expected) | set(actual), key=str):
-            _diff(f"{path}.{key}", expected.get(key, "<missing>"), actual.get(key, "<missing>"), out)
+            _diff(
+                f"{path}.{key}", expected.get(key, "<missing>"), actual.get(key, "<missing>"), out
+            )
     elif isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
         for i, (e, a) in enumerate(zip(expected, actual, strict=True)):
             _diff(f"{path}[{i}]", e, a, out)
@@ -146,7 +152,9 @@ def _diff(path: str, expected: Any, actual: Any, out: list[str], limit: int = 5)
         out.append(f"{path}: expected {expected!r}, got {actual!r}")
 
 
-def _check_action(expected: dict[str, Any], result: Any, fixes: dict[str, dict[str, Any]]) -> ActionCheck:
+def _check_action(
+    expected: dict[str, Any], result: Any, fixes: dict[str, dict[str, Any]]
+) -> ActionCheck:
     check = ActionCheck(
         action_id=expected["action_id"],
         name=expected["name"],
@@ -194,8 +202,12 @@ def replay_tau2(
     workdir: Path,
     task_ids: Iterable[str] | None = None,
     progress: Callable[[TaskCheck], None] | None = None,
+    policy: StorePolicy | None = None,
 ) -> ParityReport:
-    """Replay the train tasks of ``tau2_dir`` (all, or ``task_ids``) and compare."""
+    """Replay the train tasks of ``tau2_dir`` (all, or ``task_ids``) and compare.
+
+    ``policy`` defaults to the tau2 rules (not the configured store's), as the reference uses.
+    """
     tau2_dir, workdir = Path(tau2_dir), Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     initial = load_db_json(tau2_dir / "db.json")
@@ -203,14 +215,19 @@ def replay_tau2(
     initial_orders = normalize({k: _with_optional(v) for k, v in initial["orders"].items()})
     tasks = {t["id"]: t for t in json.loads((tau2_dir / "tasks_train.json").read_text("utf-8"))}
     expected_lines = (tau2_dir / "expected_train.jsonl").read_text("utf-8").splitlines()
-    expected = {e["task_id"]: e for e in (json.loads(line) for line in expected_lines if line.strip())}
+    expected = {
+        e["task_id"]: e for e in (json.loads(line) for line in expected_lines if line.strip())
+    }
     wanted = set(task_ids) if task_ids is not None else None
     template = build_template(tau2_dir / "db.json", workdir / "template.db")
+    rules = policy or StorePolicy()
     checks = []
     for task_id, task in tasks.items():
         if wanted is not None and task_id not in wanted:
             continue
-        check = _replay_task(task, expected[task_id], template, workdir, initial_users, initial_orders)
+        check = _replay_task(
+            task, expected[task_id], template, workdir, initial_users, initial_orders, rules
+        )
         checks.append(check)
         if progress is not None:
             progress(check)
@@ -224,6 +241,7 @@ def _replay_task(
     workdir: Path,
     initial_users: dict[str, Any],
     initial_orders: dict[str, Any],
+    policy: StorePolicy,
 ) -> TaskCheck:
     db = workdir / "task.db"
     for suffix in ("", "-wal", "-shm"):
@@ -232,7 +250,9 @@ def _replay_task(
     engine = make_engine(f"sqlite:///{db}")
     fixes = _bug_fixes(reference["actions"])
     check = TaskCheck(task_id=task["id"], divergence=bool(fixes))
-    ctx = ToolContext(actor="staff:tau2-replay", conversation_id=f"tau2-train-{task['id']}")
+    ctx = ToolContext(
+        actor="staff:tau2-replay", conversation_id=f"tau2-train-{task['id']}", policy=policy
+    )
     try:
         with session_factory(engine)() as session:
             actions = task["evaluation_criteria"]["actions"]
@@ -247,7 +267,9 @@ def _replay_task(
     actual = {("user", k): v for k, v in users.items() if v != initial_users.get(k)}
     actual |= {("order", k): v for k, v in orders.items() if v != initial_orders.get(k)}
     wanted = {("user", k): normalize(v) for k, v in reference["changed_users"].items()}
-    wanted |= {("order", k): normalize(_correct(v, fixes)) for k, v in reference["changed_orders"].items()}
+    wanted |= {
+        ("order", k): normalize(_correct(v, fixes)) for k, v in reference["changed_orders"].items()
+    }
     check.changed_expected, check.changed_actual = len(wanted), len(actual)
     for key in sorted(set(wanted) | set(actual)):
         if key not in actual:
