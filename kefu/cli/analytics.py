@@ -33,7 +33,9 @@ def _ensure_metrics(recompute: bool, as_of: datetime | None = None, horizon_days
         if not recompute and session.scalar(select(func.count()).select_from(AnalyticsRun)):
             return
         when = as_of.replace(tzinfo=UTC) if as_of else None
-        result = recompute_customer_metrics(session, when, AnalyticsConfig(horizon_days=horizon_days))
+        result = recompute_customer_metrics(
+            session, when, AnalyticsConfig(horizon_days=horizon_days)
+        )
     console.print(
         f"recomputed {result.customers} customers from {result.orders_used} orders "
         f"({result.orders_skipped_undated} undated orders skipped) in {result.seconds:.2f} s"
@@ -75,9 +77,7 @@ def rfm_cmd(recompute: Recompute = False) -> None:
 
 
 @analytics_app.command("clv")
-def clv_cmd(
-    recompute: Recompute = False, top: Annotated[int, typer.Option(min=0)] = 10
-) -> None:
+def clv_cmd(recompute: Recompute = False, top: Annotated[int, typer.Option(min=0)] = 10) -> None:
     """CLV distribution, fitted model parameters and the most valuable customers."""
     from kefu.analytics import clv_summary
     from kefu.store.db import session_scope
@@ -132,7 +132,7 @@ def customer_cmd(customer_id: str) -> None:
         console.print(f"{key:>20}: {value}")
 
 
-def _print_customers(title: str, rows: list) -> None:  # type: ignore[type-arg]
+def _print_customers(title: str, rows: list) -> None:
     table = Table("customer", "segment", "orders", "spent", "p_alive", "CLV", "churn", title=title)
     for c in rows:
         table.add_row(
@@ -148,16 +148,19 @@ def _print_customers(title: str, rows: list) -> None:  # type: ignore[type-arg]
 
 
 def eval_clv(
-    plot: Annotated[
-        Path, typer.Option(help="Where to save the holdout chart (PNG).")
-    ] = Path("bench/out/clv_holdout.png"),
+    plot: Annotated[Path, typer.Option(help="Where to save the holdout chart (PNG).")] = Path(
+        "bench/out/clv_holdout.png"
+    ),
 ) -> None:
     """Fit BG/NBD + Gamma-Gamma on CDNOW and compare with the published parameters."""
     from kefu.analytics.cdnow import holdout_check, plot_holdout, reference_check
 
     check = reference_check()
     table = Table(
-        "parameter", "reference", "kefu", "relative error",
+        "parameter",
+        "reference",
+        "kefu",
+        "relative error",
         title=f"CDNOW: BG/NBD on {check.n_customers} customers, "
         f"Gamma-Gamma on {check.n_returning} returning customers",
     )
@@ -173,7 +176,8 @@ def eval_clv(
         )
     console.print(hold)
     console.print(
-        f"holdout total: actual {holdout.total_actual:.0f}, predicted {holdout.total_predicted:.1f} "
+        f"holdout total: actual {holdout.total_actual:.0f}, "
+        f"predicted {holdout.total_predicted:.1f} "
         f"({(holdout.total_predicted / holdout.total_actual - 1):+.1%})"
     )
     console.print(f"holdout chart: {plot_holdout(holdout, plot)}")
