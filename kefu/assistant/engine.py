@@ -144,8 +144,16 @@ class Assistant:
             raise ValueError("message too long (4000 characters at most)")
         for attempt in range(3):
             try:
-                with self._sessions() as session, session.begin():
-                    return self._handle(session, conversation_id, text, client_message_id)
+                with self._sessions() as session:
+                    # order write tools commit their own transaction mid-turn; the rest of
+                    # the turn (reply, state) commits here
+                    try:
+                        reply = self._handle(session, conversation_id, text, client_message_id)
+                        session.commit()
+                    except BaseException:
+                        session.rollback()
+                        raise
+                    return reply
             except StaleDataError:
                 if attempt == 2:
                     raise
@@ -282,7 +290,8 @@ class Assistant:
             return
         turn.previous_offer = state.offer_handoff
         state.offer_handoff = None
-        if u.emails or u.zips or state.pending_slots.get("name"):
+        needs_identity = not state.customer_id and self._name_in(turn) is not None
+        if u.emails or u.zips or state.pending_slots.get("name") or needs_identity:
             decided = self._authenticate(turn)
             if state.customer_id and state.flow is None and state.pending_flow is None and u.flow:
                 state.pending_flow = self._flow_name(u)
