@@ -30,6 +30,7 @@ class RiskConfig:
     window_max_orders: int = 3
     velocity_points: float = 55.0
     payment_change_points: float = 40.0
+    payment_change_extra_points: float = 15.0
     many_returns_min: int = 3
     many_returns_points: float = 35.0
     anomaly_floor: float = 0.55
@@ -82,10 +83,11 @@ def rule_reasons(row: pd.Series, config: RiskConfig) -> list[RiskReason]:
             )
         )
     if int(row["payment_changes"]) > 0:
+        changes = int(row["payment_changes"])
         reasons.append(
             _reason(
                 "payment_method_change",
-                config.payment_change_points,
+                config.payment_change_points + (changes - 1) * config.payment_change_extra_points,
                 f"payment method changed {int(row['payment_changes'])} time(s)",
                 payment_changes=int(row["payment_changes"]),
             )
