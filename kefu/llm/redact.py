@@ -25,15 +25,17 @@ _STREET_EN = re.compile(
     r"Terrace|Parkway|Pkwy|Circle|Cir|Highway|Hwy)\b\.?"
     r"(?:,?\s+(?:Apt|Suite|Unit|#)\.?\s*\w+)?"
 )
+# A road name (not starting with a verb or particle such as 寄到/地址是), road word, number.
 _STREET_ZH = re.compile(
-    r"[\u4e00-\u9fff]{1,12}(?:路|街|大道|巷|弄)\d{1,5}(?:号|號)(?:[\u4e00-\u9fff\d]{0,8}(?:室|楼|单元))?"
+    r"(?:(?![到在是为成往寄送址的])[\u4e00-\u9fff]){1,12}(?:路|街|大道|巷|弄)\d{1,5}(?:号|號)"
+    r"(?:[\u4e00-\u9fff\d]{0,8}(?:室|楼|单元))?"
 )
 
 
 def redact(text: str) -> str:
     """``text`` with emails, card numbers, phone numbers and street addresses masked."""
     text = _EMAIL.sub("[EMAIL]", text)
-    text = _CARD.sub("[CARD]", text)
     text = _PHONE.sub("[PHONE]", text)
+    text = _CARD.sub("[CARD]", text)
     text = _STREET_EN.sub("[ADDRESS]", text)
     return _STREET_ZH.sub("[ADDRESS]", text)
