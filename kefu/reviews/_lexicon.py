@@ -15,7 +15,8 @@ POSITIVE_ZH: frozenset[str] = _words(
     """好 很好 不错 满意 喜欢 推荐 值得 划算 实惠 便宜 快 很快 迅速 及时 结实 耐用 舒服 舒适
     合身 合适 正品 精美 漂亮 好看 完好 严实 完整 专业 耐心 热情 周到 贴心 给力 棒 赞 优秀 完美
     清晰 好用 流畅 超值 物美价廉 性价比高 惊喜 放心 满分 好评 精致 细致 靠谱 牢固 扎实 柔软
-    顺滑 省心 及时 负责 友好 礼貌 高效 不贵 正合适 刚好 稳 值 nice 点赞 五星 好吃 新鲜 香"""
+    顺滑 省心 及时 负责 友好 礼貌 高效 不贵 正合适 刚好 稳 值 nice 点赞 五星 好吃 新鲜 香
+    准时 标准 高档 用心 合理 杠杠 没得说 马上 当天 提前 新 正 准 解决 好评 值得信赖"""
 )
 
 NEGATIVE_ZH: frozenset[str] = _words(
@@ -23,16 +24,19 @@ NEGATIVE_ZH: frozenset[str] = _words(
     起球 开线 脱线 异味 臭 难闻 假 假货 仿 仿品 山寨 不值 劣质 粗糙 瑕疵 划痕 变形 压扁 压坏 挤压
     敷衍 态度差 不理 不回 推脱 冷漠 无语 退货 退款 投诉 偏大 偏小 太大 太小 不合身 紧 松 短 长
     卡 卡顿 发热 死机 故障 问题 一般 差评 不好 不行 弄丢 丢件 延误 晚到 拖 错发 漏发 少发 缺件
-    磨脚 夹脚 掉漆 生锈 断 裂 碎 凹 脏 旧 二手 翻新 不满 气人 恶心 不靠谱 不灵 没用 凑合
-    退 黑心"""
+    磨脚 夹脚 掉漆 生锈 断 裂 碎 凹 脏 旧 二手 翻新 不满 气人 恶心 生气 愤怒 骗子 骗人 欺骗
+    不靠谱 不灵 没用 凑合
+    退 黑心 没收到 没到 不发货 没回复 不回复 不处理 没反应
+    简陋 恶劣 湿 麻烦 没解决 不更新 推来推去 摔 少 等了 才 摔坏 开封"""
 )
 
 POSITIVE_EN: frozenset[str] = _words(
     """good great excellent amazing awesome love loved loves like liked perfect nice happy
     fast quick quickly prompt sturdy durable comfortable comfy fits genuine authentic beautiful
     pretty gorgeous intact secure helpful friendly polite responsive patient professional
-    recommend recommended worth bargain cheap affordable reasonable best fantastic wonderful
+    recommend recommended worth bargain affordable reasonable best fantastic wonderful
     delicious tasty fresh satisfied pleased impressed solid reliable smooth soft well
+    accurate fair kind premium solved quickly early promptly patiently
     superb outstanding brilliant favorite favourite yummy excellent flawless lovely"""
 )
 
@@ -43,16 +47,53 @@ NEGATIVE_EN: frozenset[str] = _words(
     expensive overpriced pricey rude unhelpful ignored useless waste refund return returned
     tight loose small big large short long smelly stale rotten scratched cracked dirty
     used wrong complaint complain mediocre meh awful garbage junk unacceptable annoying
-    fell falling unresponsive bland tasteless gross nasty sticky soggy awful"""
+    apart dies died stopped wasteful doubt waiting delayed ages weeks
+    fell falling cheap angry upset furious frustrated ridiculous scam
+    unresponsive bland tasteless gross nasty sticky soggy awful"""
 )
 
 NEGATORS_ZH: tuple[str, ...] = (
-    "不是很", "不太", "不怎么", "一点也不", "毫不", "并不", "没有", "没", "不", "别", "无", "未",
+    "不是很",
+    "不太",
+    "不怎么",
+    "一点也不",
+    "毫不",
+    "并不",
+    "没有",
+    "没",
+    "不",
+    "别",
+    "无",
+    "未",
 )
 NEGATORS_EN: frozenset[str] = _words(
     "not no never none nothing hardly barely neither nor cannot can't don't doesn't didn't "
     "isn't wasn't aren't weren't won't wouldn't couldn't shouldn't without nt"
 )
+
+NOT_OPINION_ZH: tuple[str, ...] = (
+    "快递",
+    "好像",
+    "好几",
+    "差不多",
+    "差价",
+    "长度",
+    "长短",
+    "大小",
+    "只好",
+    "一般来说",
+    "不好意思",
+    "退换",
+    "退货流程",
+    "好久",
+)
+"""Words that contain an opinion character without being an opinion (快 in 快递)."""
+
+EXPECTED_EVENTS_EN: frozenset[str] = _words(
+    "replied reply responded respond answered answer arrived arrive worked work works helped help "
+    "fit fits came showed delivered refunded resolved fixed"
+)
+"""Neutral alone, negative when negated ("never arrived", "didn't work")."""
 
 CONTRAST_ZH: tuple[str, ...] = ("但是", "可是", "不过", "然而", "但", "却", "就是")
 CONTRAST_EN: frozenset[str] = frozenset({"but", "however", "though", "although", "yet", "except"})

