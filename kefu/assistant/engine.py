@@ -379,7 +379,11 @@ class Assistant:
         if state.offer_handoff and u.yes and not (state.flow and state.flow.confirming):
             self._handoff(turn, HandoffReason(state.offer_handoff))
             return True
-        if state.last_refusal and (u.no or u.intent == "complaint" or u.sentiment <= -0.3):
+        refused_flow = (state.last_refusal or "").split(" ", 1)[0]
+        repeats = bool(refused_flow) and self._flow_name(u) == refused_flow and not u.order_ids
+        if state.last_refusal and (
+            u.no or u.intent == "complaint" or u.sentiment <= -0.3 or repeats
+        ):
             self._handoff(turn, HandoffReason.POLICY_DISPUTE)
             return True
         state.last_refusal = None
@@ -493,6 +497,8 @@ class Assistant:
         state = turn.state
         if not state.customer_id:
             state.pending_flow = name
+            if turn.u.order_ids:
+                state.pending_slots["order_ids"] = turn.u.order_ids
             turn.say("ask_auth")
             return
         state.flow = FlowState(name=name)
@@ -530,14 +536,13 @@ class Assistant:
     def _fill_order_id(self, turn: Turn, flow: FlowState, fresh: bool) -> bool:
         u, state = turn.u, turn.state
         order_id: str | None = None
+        pending_ids = state.pending_slots.pop("order_ids", None) if fresh else None
         if u.order_ids:
             order_id = u.order_ids[-1]
+        elif pending_ids:
+            order_id = pending_ids[-1]
         elif ex.means_other(u.text):
-            others = [o for o in state.orders_shown if o != state.current_order]
-            if state.previous_order and state.previous_order != state.current_order:
-                order_id = state.previous_order
-            elif len(others) == 1:
-                order_id = others[0]
+            order_id = self._other_order(turn, flow)
         else:
             pos = ex.ordinal(u.text)
             if (
@@ -578,6 +583,27 @@ class Assistant:
                 turn.cards.append(self._order_card(order))
                 return True
         return True
+
+    def _other_order(self, turn: Turn, flow: FlowState) -> str | None:
+        """'The other order': the previous one, else the only other order this flow can act on."""
+        state = turn.state
+        if state.previous_order and state.previous_order != state.current_order:
+            return state.previous_order
+        spec = fl.FLOWS[flow.name]
+        allowed: tuple[str, ...] | None = None
+        if spec.statuses:
+            from kefu.orders.policy import get_store_policy
+
+            allowed = getattr(get_store_policy(), spec.statuses)
+        shown = state.orders_shown or list((turn.user() or {}).get("orders", []))
+        others = []
+        for oid in shown:
+            if oid == state.current_order:
+                continue
+            order = turn.order(oid)
+            if order is not None and (allowed is None or order["status"] in allowed):
+                others.append(oid)
+        return others[0] if len(others) == 1 else None
 
     def _fill_reason(self, turn: Turn, flow: FlowState, fresh: bool) -> bool:
         reason = ex.cancel_reason(turn.u.text)

@@ -1,0 +1,187 @@
+"""The scripted-conversation suite: replay customer turns, check tool calls and final state.
+
+Each script starts from a fresh copy of the tau2 demo store, plays its customer messages
+through the real engine, and passes only if (1) the write tools called are exactly the
+expected ones with the expected arguments, (2) the changed orders and users are exactly the
+expected ones with the expected field values, (3) the final handoff state matches and
+(4) the replies contain / never contain the given strings.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kefu.assistant.engine import Assistant
+from kefu.assistant.eval._store import build_template, fresh_store
+from kefu.store.db import session_factory
+
+SUITE_DIR = Path(__file__).resolve().parent / "conversations"
+WRITE_TOOLS = {
+    "cancel_pending_order",
+    "modify_pending_order_address",
+    "modify_pending_order_payment",
+    "modify_pending_order_items",
+    "return_delivered_order_items",
+    "exchange_delivered_order_items",
+    "modify_user_address",
+    "transfer_to_human_agents",
+}
+
+
+@dataclass(frozen=True)
+class Script:
+    """One scripted conversation and what must hold at its end."""
+
+    id: str
+    language: str
+    turns: list[str]
+    expect: dict[str, Any]
+    description: str = ""
+    customer_id: str | None = None
+
+
+@dataclass
+class Outcome:
+    """Pass/fail of one script, with every failed check and the transcript."""
+
+    script: Script
+    failures: list[str] = field(default_factory=list)
+    transcript: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+def load_scripts(directory: Path = SUITE_DIR) -> list[Script]:
+    """Every script in the suite's YAML files, ids unique."""
+    scripts: list[Script] = []
+    for path in sorted(directory.glob("*.yaml")):
+        for raw in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            scripts.append(
+                Script(
+                    id=str(raw["id"]),
+                    language=str(raw["language"]),
+                    turns=[str(t) for t in raw["turns"]],
+                    expect=dict(raw.get("expect") or {}),
+                    description=str(raw.get("description", "")),
+                    customer_id=raw.get("customer_id"),
+                )
+            )
+    ids = [s.id for s in scripts]
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    if duplicates:
+        raise ValueError(f"duplicate script ids: {sorted(duplicates)}")
+    return scripts
+
+
+def _snapshot(engine: Any) -> dict[str, Any]:
+    from kefu.store.tau2 import export_tau2
+
+    with session_factory(engine)() as session:
+        data = export_tau2(session, with_optional=True)
+    return {"orders": data["orders"], "users": data["users"]}
+
+
+class Suite:
+    """Runs scripts against copies of one template store."""
+
+    def __init__(self, template: Path | None = None, llm: Any | None = None) -> None:
+        cache = Path(".cache") / "assistant"
+        self.template = build_template(template or cache / "tau2-template.db")
+        self.llm = llm
+        self._workdir = Path(tempfile.mkdtemp(prefix="kefu-eval-"))
+        engine = fresh_store(self.template, self._workdir / "initial.db")
+        self.initial = _snapshot(engine)
+        engine.dispose()
+
+    def run(self, script: Script) -> Outcome:
+        """Play one script on a fresh store and check its expectations."""
+        db_path = self._workdir / f"{script.id}.db"
+        engine = fresh_store(self.template, db_path)
+        outcome = Outcome(script)
+        try:
+            assistant = Assistant(engine, llm=self.llm)
+            cid = assistant.start(language=script.language, customer_id=script.customer_id)
+            writes: list[dict[str, Any]] = []
+            replies: list[str] = []
+            handoff_state = "bot"
+            for text in script.turns:
+                reply = assistant.handle(cid, text)
+                replies.append(reply.text)
+                outcome.transcript.append((text, reply.text))
+                handoff_state = reply.handoff_state
+                for call in reply.tool_calls:
+                    if call.name in WRITE_TOOLS:
+                        writes.append(
+                            {"name": call.name, "arguments": call.arguments, "ok": call.ok}
+                        )
+            self._check(script, outcome, writes, replies, handoff_state, _snapshot(engine))
+        except Exception as exc:  # a crash is a failed script, not a failed suite
+            outcome.failures.append(f"crashed: {type(exc).__name__}: {exc}")
+        finally:
+            engine.dispose()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        return outcome
+
+    def _check(
+        self,
+        script: Script,
+        outcome: Outcome,
+        writes: list[dict[str, Any]],
+        replies: list[str],
+        handoff_state: str,
+        final: dict[str, Any],
+    ) -> None:
+        expect, fail = script.expect, outcome.failures.append
+        expected_writes = [
+            {"name": w["name"], "arguments": w.get("arguments"), "ok": w.get("ok", True)}
+            for w in expect.get("writes", [])
+        ]
+        got = [
+            {
+                "name": w["name"],
+                "arguments": w["arguments"] if e.get("arguments") is not None else None,
+                "ok": w["ok"],
+            }
+            for w, e in zip(writes, expected_writes + [{}] * len(writes), strict=False)
+        ]
+        if got != expected_writes:
+            fail(f"writes: expected {expected_writes}, got {writes}")
+        for kind in ("orders", "users"):
+            expected: dict[str, dict[str, Any]] = (expect.get("db") or {}).get(kind, {})
+            changed = {k for k, v in final[kind].items() if self.initial[kind].get(k) != v}
+            if changed != set(expected):
+                fail(f"changed {kind}: expected {sorted(expected)}, got {sorted(changed)}")
+            for key, fields in expected.items():
+                record = final[kind].get(key, {})
+                for name, value in fields.items():
+                    if _normal(record.get(name)) != _normal(value):
+                        fail(f"{kind}[{key}].{name}: expected {value!r}, got {record.get(name)!r}")
+        want_state = expect.get("handoff", "bot")
+        if handoff_state != want_state:
+            fail(f"handoff state: expected {want_state}, got {handoff_state}")
+        last = replies[-1].lower() if replies else ""
+        for needle in expect.get("last_reply_contains", []):
+            if str(needle).lower() not in last:
+                fail(f"last reply lacks {needle!r}")
+        every = "\n".join(replies).lower()
+        for needle in expect.get("never_say", []):
+            if str(needle).lower() in every:
+                fail(f"a reply said {needle!r}")
+
+
+def _normal(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 2)
+    if isinstance(value, dict):
+        return {k: _normal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_normal(v) for v in value]
+    return value
