@@ -9,12 +9,13 @@ actor and conversation, and exactly-once under retries with the same idempotency
 from __future__ import annotations
 
 import functools
+import hashlib
 import inspect
 import logging
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -90,10 +91,12 @@ def _run(
 ) -> R:
     if session.in_transaction():
         session.commit()  # start from a clean transaction so locks come first
+    key = _scoped_key(ctx)
     try:
         take_write_lock(session)
-        if ctx.idempotency_key:
-            recorded = _recorded(session, ctx.idempotency_key, action, arguments)
+        if key:
+            _lock_key(session, key)
+            recorded = _recorded(session, key, action, arguments)
             if recorded is not None:
                 session.commit()
                 return recorded
@@ -109,7 +112,7 @@ def _run(
                 action=action,
                 target_type=target_type,
                 target_id=target_id[:64],
-                idempotency_key=ctx.idempotency_key,
+                idempotency_key=key,
                 arguments=arguments,
                 before=before,
                 after=after,
@@ -125,8 +128,8 @@ def _run(
         raise
     except IntegrityError:
         session.rollback()
-        if ctx.idempotency_key:
-            recorded = _recorded(session, ctx.idempotency_key, action, arguments)
+        if key:
+            recorded = _recorded(session, key, action, arguments)
             session.rollback()
             if recorded is not None:
                 return recorded  # a concurrent retry with the same key won; its result stands
@@ -141,6 +144,23 @@ def _run(
     except BaseException:
         session.rollback()
         raise
+
+
+def _lock_key(session: Session, key: str) -> None:
+    """On PostgreSQL, make a retry with the same key wait for the first attempt to finish,
+    so it returns the recorded result instead of re-checking rules against the new state.
+    (SQLite writers are already serialised.)"""
+    if session.get_bind().dialect.name == "postgresql":
+        lock = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
+        session.execute(lock, {"key": key})
+
+
+def _scoped_key(ctx: ToolContext) -> str | None:
+    """The stored key: per customer scope, so one customer's key never replays another's."""
+    if not ctx.idempotency_key:
+        return None
+    key = f"{ctx.customer_id}:{ctx.idempotency_key}" if ctx.customer_id else ctx.idempotency_key
+    return key if len(key) <= 128 else hashlib.sha256(key.encode()).hexdigest()
 
 
 def _recorded(session: Session, key: str, action: str, arguments: dict[str, Any]) -> Any:
