@@ -1,0 +1,27 @@
+"""Store knowledge base: ingest documents and the catalogue, hybrid search with citations.
+
+Public surface: :class:`KnowledgeBase`, :func:`get_knowledge_base`, :class:`Hit`,
+:class:`IngestReport`, :class:`FileResult`, :class:`DocumentInfo`, :class:`KnowledgeSettings`.
+"""
+
+from kefu.knowledge._parse import DocumentError
+from kefu.knowledge.service import (
+    DocumentInfo,
+    FileResult,
+    Hit,
+    IngestReport,
+    KnowledgeBase,
+    KnowledgeSettings,
+    get_knowledge_base,
+)
+
+__all__ = [
+    "DocumentError",
+    "DocumentInfo",
+    "FileResult",
+    "Hit",
+    "IngestReport",
+    "KnowledgeBase",
+    "KnowledgeSettings",
+    "get_knowledge_base",
+]
