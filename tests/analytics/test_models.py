@@ -71,8 +71,11 @@ def test_rfm_ties_share_a_score_and_recent_big_spenders_are_champions() -> None:
 
 
 def test_rfm_fixed_edges_and_bad_edges_rejected() -> None:
-    cfg = RfmConfig(recency_edges=[30, 60, 90, 180], frequency_edges=[1, 2, 3, 5],
-                    monetary_edges=[50, 100, 200, 500])
+    cfg = RfmConfig(
+        recency_edges=[30, 60, 90, 180],
+        frequency_edges=[1, 2, 3, 5],
+        monetary_edges=[50, 100, 200, 500],
+    )
     scores = score_rfm(np.array([10.0, 400.0]), np.array([6.0, 1.0]), np.array([900.0, 20.0]), cfg)
     assert scores["r_score"].tolist() == [5, 1]
     assert scores["f_score"].tolist() == [5, 2]

@@ -54,7 +54,9 @@ def test_recompute_caches_segments_clv_and_churn(tau2_session: Session) -> None:
     churn = churn_list(tau2_session, threshold=0.5, limit=10)
     assert churn.total > 0
     assert all(c.p_alive is not None and c.p_alive < 0.5 for c in churn.customers)
-    assert [c.clv for c in churn.customers] == sorted((c.clv for c in churn.customers), reverse=True)
+    assert [c.clv for c in churn.customers] == sorted(
+        (c.clv for c in churn.customers), reverse=True
+    )
 
 
 def test_profile_reads_cache_and_churned_customer_is_high_risk(tau2_session: Session) -> None:
