@@ -24,8 +24,12 @@ $(VENV)/.dev-installed: pyproject.toml $(STAMP)
 venv: $(STAMP)
 dev-venv: $(VENV)/.dev-installed
 
+## web: vendor front-end libraries (ECharts) from the npm registry
+web:
+	./scripts/build-web.sh
+
 ## demo: install into .venv, load the demo store, serve on 127.0.0.1
-demo: venv
+demo: venv web
 	$(BIN)/kefu demo
 
 serve: venv
@@ -35,6 +39,7 @@ serve: venv
 system-deps:
 	@need=""; \
 	command -v chromium >/dev/null 2>&1 || need="$$need chromium"; \
+	[ -n "$$(fc-list :lang=zh 2>/dev/null)" ] || need="$$need fonts-noto-cjk"; \
 	[ -n "$$(ls /usr/lib/postgresql 2>/dev/null)" ] || need="$$need postgresql"; \
 	if [ -n "$$need" ]; then \
 	  echo "installing system packages:$$need"; \
@@ -51,7 +56,7 @@ lint: dev-venv
 	$(BIN)/mypy
 
 ## test: everything the suite needs, then the whole suite on SQLite and PostgreSQL
-test: dev-venv system-deps llm
+test: dev-venv system-deps web llm
 	$(MAKE) lint
 	export KEFU_TEST_PG_URL=$$(./scripts/start-postgres.sh) && \
 	  $(BIN)/pytest -p no:cacheprovider --timeout=900

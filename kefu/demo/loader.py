@@ -18,6 +18,7 @@ from kefu.store.models import Customer, Order, Product
 from kefu.store.tau2 import import_tau2, load_db_json
 
 DATA = Path(__file__).resolve().parent / "data"
+KNOWLEDGE = Path(__file__).resolve().parent / "knowledge"
 ZH_STORE = DATA / "zh_store.json"
 TAU2_SAMPLE_PRODUCT = "9523456873"
 ZH_SAMPLE_PRODUCT = "8800000001"
@@ -102,6 +103,25 @@ def load_demo(console: Console | None = None, tau2_path: Path | None = None) -> 
         total = session.scalar(select(func.count()).select_from(Order))
         lines.append(f"store now has {total} orders")
         key = demo_admin_key(session)
+    lines.extend(load_demo_knowledge(settings.tau2_dir / "policy.md"))
     lines.append(f"staff console key (admin): {key}")
     lines.append(f"open http://{settings.host}:{settings.port}/ (API docs at /docs)")
     return lines
+
+
+def load_demo_knowledge(policy: Path | None = None) -> list[str]:
+    """Ingest the demo FAQ/policy documents and the catalogue (unchanged ones are skipped)."""
+    from kefu.knowledge import get_knowledge_base
+
+    kb = get_knowledge_base()
+    paths: list[Path] = [KNOWLEDGE]
+    if policy is not None and policy.exists():
+        paths.append(policy)
+    docs = kb.ingest_paths(paths)
+    catalog = kb.ingest_catalog()
+    def _summary(report: object) -> str:
+        return ", ".join(
+            f"{report.count(s)} {s}" for s in ("added", "updated", "unchanged", "error") if report.count(s)  # type: ignore[attr-defined]
+        ) or "nothing to do"
+
+    return [f"knowledge base: documents {_summary(docs)}; catalogue {_summary(catalog)}"]

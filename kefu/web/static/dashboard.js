@@ -33,16 +33,14 @@
     $("kpi-handoff").textContent = pct(r.handoff_rate);
     $("kpi-csat").textContent = r.csat_mean === null ? "–" : r.csat_mean.toFixed(2) + " (" + r.csat_responses + ")";
     $("kpi-frt").textContent = r.agent_first_response_s_p50 === null ? "–" : Math.round(r.agent_first_response_s_p50) + " s";
-    chart("chart-daily", { grid: { left: 40, right: 20, top: 20, bottom: 40 }, tooltip: { trigger: "axis" },
-      xAxis: { type: "category", data: r.conversations_per_day.map((d) => d.day) }, yAxis: { type: "value", minInterval: 1 },
-      series: [{ type: "line", smooth: true, areaStyle: {}, data: r.conversations_per_day.map((d) => d.count) }] });
+    bar("chart-daily", r.conversations_per_day.map((d) => d.day), r.conversations_per_day.map((d) => d.count), false);
     const reasons = Object.entries(r.handoffs_by_reason);
     chart("chart-reasons", { tooltip: { trigger: "item" }, series: [{ type: "pie", radius: ["35%", "70%"],
       data: reasons.map(([name, value]) => ({ name, value })) }] });
     bar("chart-intents", r.top_intents.map((x) => x.intent).reverse(), r.top_intents.map((x) => x.count).reverse(), true);
     chart("chart-sentiment", { grid: { left: 40, right: 20, top: 20, bottom: 40 }, tooltip: { trigger: "axis" },
       xAxis: { type: "category", data: r.sentiment_trend.map((d) => d.day) }, yAxis: { type: "value", min: -1, max: 1 },
-      series: [{ type: "line", data: r.sentiment_trend.map((d) => d.mean_sentiment) }] });
+      series: [{ type: "line", symbolSize: 8, data: r.sentiment_trend.map((d) => d.mean_sentiment) }] });
     const body = $("gaps").querySelector("tbody");
     body.replaceChildren();
     for (const g of r.knowledge_gaps) {
