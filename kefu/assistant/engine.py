@@ -65,6 +65,7 @@ class Turn:
         self.cards: list[Card] = []
         self.citations: list[Citation] = []
         self.previous_offer: str | None = None
+        self.model_command: str | None = None
         self._orders: dict[str, dict[str, Any] | None] = {}
         self._user: dict[str, Any] | None = None
 
@@ -337,6 +338,8 @@ class Assistant:
             if u.order_ids and state.customer_id:
                 self._start_flow(turn, "order_status")
                 return
+            if self.llm is not None and self._model_command(turn):
+                return
             self._low_confidence(turn)
             return
         state.low_confidence = 0
@@ -366,6 +369,25 @@ class Assistant:
             self._offer_handoff(turn, HandoffReason.OUT_OF_SCOPE)
         else:
             self._knowledge(turn)
+
+    def _model_command(self, turn: Turn) -> bool:
+        """Let the model propose what to do with a message the NLU could not place."""
+        from kefu.assistant._commands import propose
+
+        command = propose(self.llm, turn.u.text, turn.lang)
+        if command is None or command.kind == "clarify":
+            return False
+        turn.state.low_confidence = 0
+        turn.model_command = f"{command.kind}:{command.argument or ''}"
+        if command.kind == "start_flow" and command.argument:
+            self._start_flow(turn, command.argument)
+        elif command.kind == "knowledge":
+            self._knowledge(turn)
+        elif command.kind == "handoff" and command.argument:
+            self._handoff(turn, HandoffReason(command.argument))
+        elif command.kind == "chitchat" and command.argument:
+            turn.say(command.argument)
+        return True
 
     # ------------------------------------------------------------------ handoff
 
