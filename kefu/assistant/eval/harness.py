@@ -80,12 +80,57 @@ def load_scripts(directory: Path = SUITE_DIR) -> list[Script]:
     return scripts
 
 
-def _snapshot(engine: Any) -> dict[str, Any]:
-    from kefu.store.tau2 import export_tau2
+def _raw_rows(engine: Any) -> dict[str, dict[str, list[tuple[Any, ...]]]]:
+    """Every row that makes up an order or a customer, grouped by its id (fast to compare)."""
+    from sqlalchemy import select
+
+    from kefu.store.models import (
+        Customer,
+        Fulfillment,
+        Order,
+        OrderItem,
+        PaymentMethod,
+        PaymentTransaction,
+    )
+
+    out: dict[str, dict[str, list[tuple[Any, ...]]]] = {"orders": {}, "users": {}}
+    groups = (
+        ("orders", Order.__table__, "id"),
+        ("orders", OrderItem.__table__, "order_id"),
+        ("orders", Fulfillment.__table__, "order_id"),
+        ("orders", PaymentTransaction.__table__, "order_id"),
+        ("users", Customer.__table__, "id"),
+        ("users", PaymentMethod.__table__, "customer_id"),
+    )
+    with engine.connect() as conn:
+        for kind, table, key in groups:
+            skip = {"updated_at", "version", "created_at"}
+            cols = [c for c in table.columns if c.name not in skip]
+            for row in conn.execute(select(*cols)):
+                ident = row._mapping[key]
+                out[kind].setdefault(ident, []).append(tuple(str(v) for v in row))
+    return {k: {i: sorted(rows) for i, rows in v.items()} for k, v in out.items()}
+
+
+def _records(engine: Any, order_ids: set[str], user_ids: set[str]) -> dict[str, dict[str, Any]]:
+    from sqlalchemy import select
+
+    from kefu.store.models import Customer, Order
+    from kefu.store.tau2 import order_record, user_record
 
     with session_factory(engine)() as session:
-        data = export_tau2(session, with_optional=True)
-    return {"orders": data["orders"], "users": data["users"]}
+        orders = (
+            session.scalars(select(Order).where(Order.id.in_(order_ids))).all() if order_ids else []
+        )
+        users = (
+            session.scalars(select(Customer).where(Customer.id.in_(user_ids))).all()
+            if user_ids
+            else []
+        )
+        return {
+            "orders": {o.id: order_record(o, with_optional=True) for o in orders},
+            "users": {u.id: user_record(u) for u in users},
+        }
 
 
 class Suite:
@@ -97,7 +142,7 @@ class Suite:
         self.llm = llm
         self._workdir = Path(tempfile.mkdtemp(prefix="kefu-eval-"))
         engine = fresh_store(self.template, self._workdir / "initial.db")
-        self.initial = _snapshot(engine)
+        self.initial = _raw_rows(engine)
         engine.dispose()
 
     def run(self, script: Script) -> Outcome:
@@ -121,7 +166,7 @@ class Suite:
                         writes.append(
                             {"name": call.name, "arguments": call.arguments, "ok": call.ok}
                         )
-            self._check(script, outcome, writes, replies, handoff_state, _snapshot(engine))
+            self._check(script, outcome, writes, replies, handoff_state, engine)
         except Exception as exc:  # a crash is a failed script, not a failed suite
             outcome.failures.append(f"crashed: {type(exc).__name__}: {exc}")
         finally:
@@ -137,7 +182,7 @@ class Suite:
         writes: list[dict[str, Any]],
         replies: list[str],
         handoff_state: str,
-        final: dict[str, Any],
+        engine: Any,
     ) -> None:
         expect, fail = script.expect, outcome.failures.append
         expected_writes = [
@@ -154,9 +199,13 @@ class Suite:
         ]
         if got != expected_writes:
             fail(f"writes: expected {expected_writes}, got {writes}")
+        raw = _raw_rows(engine)
+        db = expect.get("db") or {}
+        final = _records(engine, set(db.get("orders", {})), set(db.get("users", {})))
         for kind in ("orders", "users"):
-            expected: dict[str, dict[str, Any]] = (expect.get("db") or {}).get(kind, {})
-            changed = {k for k, v in final[kind].items() if self.initial[kind].get(k) != v}
+            expected: dict[str, dict[str, Any]] = db.get(kind, {})
+            ids = set(raw[kind]) | set(self.initial[kind])
+            changed = {k for k in ids if raw[kind].get(k) != self.initial[kind].get(k)}
             if changed != set(expected):
                 fail(f"changed {kind}: expected {sorted(expected)}, got {sorted(changed)}")
             for key, fields in expected.items():
