@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = False
 
+    max_body_bytes: int = Field(default=1_048_576, description="Largest request body (413 above).")
+    max_upload_bytes: int = Field(default=20 * 1_048_576, description="Largest knowledge upload.")
+    rate_limit_per_s: float = Field(default=20.0, description="Sustained requests/s per key or token; 0 = off.")
+    rate_limit_burst: int = 60
+    rate_limit_ip_factor: int = Field(default=5, description="Per-address budget as a multiple of the per-key one.")
+
     secret_key: str = Field(default="dev-insecure-change-me", description="Signs customer tokens.")
     bootstrap_admin_key: str = Field(default="", description="Optional admin key accepted without DB lookup.")
 

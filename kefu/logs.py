@@ -26,9 +26,24 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False, default=str)
 
 
-def setup_logging(level: str = "INFO", as_json: bool = False) -> None:
-    """Configure the root logger once for the process."""
+class RedactingFilter(logging.Filter):
+    """Masks emails, phone and card numbers and street addresses in every log line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from kefu.llm.redact import redact
+
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+def setup_logging(level: str = "INFO", as_json: bool = False, redact_pii: bool = True) -> None:
+    """Configure the root logger once for the process (personal data redacted by default)."""
     handler = logging.StreamHandler(sys.stderr)
+    if redact_pii:
+        handler.addFilter(RedactingFilter())
     handler.setFormatter(
         JsonFormatter() if as_json else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 import kefu
 from kefu.api import routes
+from kefu.api.limits import install_limits
 from kefu.config import get_settings
 from kefu.logs import setup_logging
 from kefu.store.db import get_engine
@@ -30,6 +31,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     )
     app.state.engine = engine or get_engine()
     app.state.settings = settings
+    install_limits(app, settings)
     for info in sorted(pkgutil.iter_modules(routes.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{routes.__name__}.{info.name}")
         router = getattr(module, "router", None)

@@ -125,9 +125,43 @@ def keys_revoke(key_id: int) -> None:
     console.print(f"revoked key {key_id}")
 
 
+def backup(out: Annotated[Path, typer.Argument(help="Backup file to write")]) -> None:
+    """Write a consistent online backup of the SQLite store (PostgreSQL: use pg_dump)."""
+    from kefu.config import get_settings
+    from kefu.store.backup import BackupError, backup_sqlite
+
+    try:
+        size = backup_sqlite(get_settings().resolved_database_url(), out)
+    except BackupError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"backup written to {out} ({size / 1e6:.1f} MB)")
+
+
+def restore(
+    path: Annotated[Path, typer.Argument(help="Backup file made by kefu backup")],
+    force: Annotated[bool, typer.Option(help="Replace an existing database")] = False,
+) -> None:
+    """Restore the SQLite store from a backup (stop the server first)."""
+    from kefu.config import get_settings
+    from kefu.store.backup import BackupError, restore_sqlite
+    from kefu.store.db import reset_engines, upgrade_schema
+
+    try:
+        restore_sqlite(get_settings().resolved_database_url(), path, force=force)
+    except BackupError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    reset_engines()
+    upgrade_schema()
+    console.print(f"restored from {path}")
+
+
 def register(app: typer.Typer, eval_app: typer.Typer, train_app: typer.Typer) -> None:
     """Add the store command groups."""
     app.add_typer(db_app, name="db")
     app.add_typer(import_app, name="import")
     app.add_typer(export_app, name="export")
     app.add_typer(keys_app, name="keys")
+    app.command("backup")(backup)
+    app.command("restore")(restore)
