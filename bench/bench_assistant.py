@@ -1,0 +1,89 @@
+"""Server-side turn latency of the assistant without a language model (p50 / p95).
+
+Replays the scripted conversation suite (zh + en) on fresh copies of the tau2 demo store and
+times each ``Assistant.handle`` call: understanding, policy, tool calls and persistence.
+The first turn of the run is a warm-up (model loading) and is reported separately.
+Writes ``bench/out/assistant.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    from kefu.assistant import Assistant
+    from kefu.assistant.eval._store import build_template, fresh_store
+    from kefu.assistant.eval.harness import load_scripts
+
+    limit = int(os.environ.get("KEFU_BENCH_SCRIPTS", "0")) or None
+    template = build_template(ROOT / ".cache" / "assistant" / "tau2-template.db")
+    scripts = load_scripts()[:limit]
+    work = Path(tempfile.mkdtemp(prefix="kefu-bench-"))
+    timings: dict[str, list[float]] = {"en": [], "zh": []}
+    warmup = None
+    for script in scripts:
+        engine = fresh_store(template, work / f"{script.id}.db")
+        assistant = Assistant(engine)
+        cid = assistant.start(language=script.language)
+        for text in script.turns:
+            start = time.perf_counter()
+            assistant.handle(cid, text)
+            took = (time.perf_counter() - start) * 1000
+            if warmup is None:
+                warmup = took
+                continue
+            timings[script.language].append(took)
+        engine.dispose()
+    every = timings["en"] + timings["zh"]
+
+    def pct(values: list[float], q: float) -> float:
+        if len(values) < 2:
+            return values[0]
+        return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+    rows = [
+        f"| {name} | {len(v)} | {pct(v, 50):.1f} | {pct(v, 95):.1f} | {max(v):.1f} |"
+        for name, v in (("all", every), ("en", timings["en"]), ("zh", timings["zh"]))
+        if v
+    ]
+    cores = os.cpu_count()
+    out = ROOT / "bench" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "assistant.md").write_text(
+        "\n".join(
+            [
+                "## assistant: turn latency (server side, no model)",
+                "",
+                f"`python bench/bench_assistant.py` on {cores} cores ({platform.machine()}), "
+                f"Python {platform.python_version()}, SQLite store (fresh tau2 copy per "
+                f"conversation), {len(scripts)} scripted conversations. Time of "
+                "`Assistant.handle` per customer turn (NLU + policy + order tools + "
+                "persistence); the machine was shared with other jobs.",
+                "",
+                "| turns | n | p50 ms | p95 ms | max ms |",
+                "|---|---|---|---|---|",
+                *rows,
+                "",
+                f"First turn of the run (loads models; excluded above): {warmup or 0:.0f} ms.",
+                "",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    print((out / "assistant.md").read_text())
+
+
+if __name__ == "__main__":
+    main()
