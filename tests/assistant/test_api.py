@@ -35,7 +35,9 @@ def _agent_key(engine: Engine, name: str) -> dict[str, str]:
 def test_chat_json_reply_and_transcript(sqlite_tau2_engine: Engine) -> None:
     client = _client(sqlite_tau2_engine)
     cid, auth = _open(client, language="en")
-    res = client.post(f"/v1/conversations/{cid}/messages", json={"text": f"I'm {YUSUF['email']}"}, headers=auth)
+    res = client.post(
+        f"/v1/conversations/{cid}/messages", json={"text": f"I'm {YUSUF['email']}"}, headers=auth
+    )
     assert res.status_code == 200
     assert "verified" in res.json()["text"]
     transcript = client.get(f"/v1/conversations/{cid}", headers=auth).json()
@@ -72,34 +74,63 @@ def test_sse_streams_deltas_then_the_structured_reply(sqlite_tau2_engine: Engine
     names = [name for name, _ in events]
     assert names[-2:] == ["reply", "done"] and set(names[:-2]) == {"delta"}
     final = json.loads(events[-2][1])
-    assert "".join(json.loads(data)["text"] for name, data in events if name == "delta") == final["text"]
-    assert final["cards"][0]["type"] == "order" and final["cards"][0]["data"]["order_id"] == PENDING_ORDER
+    assert (
+        "".join(json.loads(data)["text"] for name, data in events if name == "delta")
+        == final["text"]
+    )
+    assert (
+        final["cards"][0]["type"] == "order"
+        and final["cards"][0]["data"]["order_id"] == PENDING_ORDER
+    )
 
 
 def test_store_site_customer_token_authenticates_the_chat(sqlite_tau2_engine: Engine) -> None:
     client = _client(sqlite_tau2_engine)
     cid, auth = _open(client, customer_token=sign_token({"customer_id": YUSUF["id"]}))
-    res = client.post(f"/v1/conversations/{cid}/messages", json={"text": PENDING_ORDER}, headers=auth)
+    res = client.post(
+        f"/v1/conversations/{cid}/messages", json={"text": PENDING_ORDER}, headers=auth
+    )
     assert PENDING_ORDER in res.json()["text"] and "pending" in res.json()["text"]
-    assert client.post("/v1/conversations", json={"customer_token": "forged.token"}).status_code == 401
+    assert (
+        client.post("/v1/conversations", json={"customer_token": "forged.token"}).status_code == 401
+    )
 
 
 def test_staff_queue_claim_conflict_reply_and_close(sqlite_tau2_engine: Engine) -> None:
     client = _client(sqlite_tau2_engine)
     alice, bob = _agent_key(sqlite_tau2_engine, "alice"), _agent_key(sqlite_tau2_engine, "bob")
     cid, auth = _open(client, language="en")
-    client.post(f"/v1/conversations/{cid}/messages", json={"text": "talk to a person"}, headers=auth)
+    client.post(
+        f"/v1/conversations/{cid}/messages", json={"text": "talk to a person"}, headers=auth
+    )
     assert client.get("/v1/handoffs").status_code == 401
     queue = client.get("/v1/handoffs", headers=alice).json()
     assert [(e["conversation_id"], e["reason"]) for e in queue] == [(cid, "explicit_request")]
     assert client.post(f"/v1/handoffs/{cid}/claim", headers=alice).status_code == 200
     assert client.post(f"/v1/handoffs/{cid}/claim", headers=bob).status_code == 409
-    assert client.post(f"/v1/handoffs/{cid}/messages", json={"text": "Hi, Bob here"}, headers=bob).status_code == 409
-    assert client.post(f"/v1/handoffs/{cid}/messages", json={"text": "Hi, Alice here"}, headers=alice).status_code == 201
-    silent = client.post(f"/v1/conversations/{cid}/messages", json={"text": "thanks alice"}, headers=auth).json()
+    assert (
+        client.post(
+            f"/v1/handoffs/{cid}/messages", json={"text": "Hi, Bob here"}, headers=bob
+        ).status_code
+        == 409
+    )
+    assert (
+        client.post(
+            f"/v1/handoffs/{cid}/messages", json={"text": "Hi, Alice here"}, headers=alice
+        ).status_code
+        == 201
+    )
+    silent = client.post(
+        f"/v1/conversations/{cid}/messages", json={"text": "thanks alice"}, headers=auth
+    ).json()
     assert silent["silent"] is True and silent["text"] == ""
     assert client.post(f"/v1/handoffs/{cid}/close", headers=alice).json()["csat_requested"] is True
-    assert client.post(f"/v1/conversations/{cid}/feedback", json={"score": 5}, headers=auth).status_code == 201
+    assert (
+        client.post(
+            f"/v1/conversations/{cid}/feedback", json={"score": 5}, headers=auth
+        ).status_code
+        == 201
+    )
     staff_view = client.get(f"/v1/conversations/{cid}", headers=alice).json()
     roles = [m["role"] for m in staff_view["messages"]]
     assert roles == ["customer", "assistant", "agent", "customer", "system"]

@@ -17,7 +17,9 @@ def _audit_count(engine: Engine) -> int:
         return int(s.scalar(select(func.count()).select_from(AuditLog)) or 0)
 
 
-def test_another_customers_order_is_never_shown(assistant: Assistant, other_order: dict[str, Any]) -> None:
+def test_another_customers_order_is_never_shown(
+    assistant: Assistant, other_order: dict[str, Any]
+) -> None:
     cid = assistant.start(language="en")
     assistant.handle(cid, f"my email is {YUSUF['email']}")
     order = other_order["order"]
@@ -30,7 +32,9 @@ def test_another_customers_order_is_never_shown(assistant: Assistant, other_orde
     assert not any(value in reply.model_dump_json() for value in leaked)
 
 
-def test_authenticating_as_a_second_customer_is_refused(assistant: Assistant, other_order: dict[str, Any]) -> None:
+def test_second_customer_identity_is_refused(
+    assistant: Assistant, other_order: dict[str, Any]
+) -> None:
     cid = assistant.start(language="en")
     assistant.handle(cid, f"my email is {YUSUF['email']}")
     reply = assistant.handle(cid, f"actually I am {other_order['owner']['email']}")
@@ -60,15 +64,23 @@ def test_handed_off_conversation_gets_no_bot_replies(assistant: Assistant) -> No
     reply = assistant.handle(cid, "talk to a person")
     assert reply.handoff_state == "waiting_for_agent"
     assert [c.name for c in reply.tool_calls] == ["transfer_to_human_agents"]
-    silent = assistant.handle(cid, f"hello? my email is {YUSUF['email']} and cancel {PENDING_ORDER}")
+    silent = assistant.handle(
+        cid, f"hello? my email is {YUSUF['email']} and cancel {PENDING_ORDER}"
+    )
     assert silent.silent and silent.text == "" and silent.tool_calls == []
     with session_factory(assistant.engine)() as s:
-        roles = s.scalars(select(Message.role).where(Message.conversation_id == cid).order_by(Message.seq)).all()
+        roles = s.scalars(
+            select(Message.role).where(Message.conversation_id == cid).order_by(Message.seq)
+        ).all()
         assert roles == ["customer", "assistant", "customer"]
         handoff = s.scalar(select(Handoff).where(Handoff.conversation_id == cid))
         assert handoff is not None and handoff.reason == "explicit_request"
         conv = s.get(Conversation, cid)
-        assert conv is not None and conv.handoff_state is HandoffState.WAITING_FOR_AGENT and conv.customer_id is None
+        assert (
+            conv is not None
+            and conv.handoff_state is HandoffState.WAITING_FOR_AGENT
+            and conv.customer_id is None
+        )
 
 
 def test_low_confidence_twice_hands_off(assistant: Assistant) -> None:
@@ -85,7 +97,9 @@ def test_retried_message_returns_the_same_reply_without_a_second_turn(assistant:
     again = assistant.handle(cid, f"my email is {YUSUF['email']}", client_message_id="m-1")
     assert again == first
     with session_factory(assistant.engine)() as s:
-        count = s.scalar(select(func.count()).select_from(Message).where(Message.conversation_id == cid))
+        count = s.scalar(
+            select(func.count()).select_from(Message).where(Message.conversation_id == cid)
+        )
     assert count == 2
 
 

@@ -109,12 +109,22 @@ def test_agent_reply_hand_back_and_close_with_csat(engine: Engine) -> None:
     with session_factory(engine)() as s:
         conv = close(s, cid, "alice")
         assert conv.handoff_state is HandoffState.CLOSED
-        last = s.scalar(select(Message).where(Message.conversation_id == cid).order_by(Message.seq.desc()).limit(1))
+        last = s.scalar(
+            select(Message)
+            .where(Message.conversation_id == cid)
+            .order_by(Message.seq.desc())
+            .limit(1)
+        )
         assert last is not None and last.data == {"csat": True} and "1-5" in last.text
         record_csat(s, cid, 4, "快")
         with pytest.raises(ValueError):
             record_csat(s, cid, 9)
         s.commit()
-        assert s.scalar(select(func.count()).select_from(Feedback).where(Feedback.conversation_id == cid)) == 1
+        assert (
+            s.scalar(
+                select(func.count()).select_from(Feedback).where(Feedback.conversation_id == cid)
+            )
+            == 1
+        )
         with pytest.raises(IllegalTransition):
             close(s, cid, "alice")
