@@ -133,7 +133,11 @@ def holdout_check(wheel: Path | None = None, max_bucket: int = 7) -> HoldoutChec
     table = (
         pd.DataFrame({"bucket": bucket, "actual": actual, "predicted": predicted})
         .groupby("bucket")
-        .agg(customers=("actual", "size"), actual=("actual", "mean"), predicted=("predicted", "mean"))
+        .agg(
+            customers=("actual", "size"),
+            actual=("actual", "mean"),
+            predicted=("predicted", "mean"),
+        )
         .reset_index()
     )
     table["frequency_bucket"] = [

@@ -42,7 +42,9 @@ def _minimise(neg_ll: Callable[[FloatArray], float], n_params: int) -> FloatArra
 
     start = np.zeros(n_params)
     best = optimize.minimize(bounded, start, method="BFGS")
-    if not (best.success and np.isfinite(best.fun) and best.fun < 1e300):
+    # "precision loss" stops are at the optimum to float precision; only a non-finite or
+    # barely-moved result needs the slower simplex search
+    if not (np.isfinite(best.fun) and best.fun < 1e300 and best.nit > 1):
         fallback = optimize.minimize(
             bounded, start, method="Nelder-Mead", options={"maxiter": 4000}
         )
@@ -70,10 +72,15 @@ class BetaGeoModel:
         if len(x) < 10 or np.count_nonzero(x > 0) < 3:
             raise ModelFitError("BG/NBD needs at least 10 customers and 3 repeat buyers")
         scale = float(np.mean(big_t)) or 1.0
+        # customers with identical histories share one likelihood term
+        rows, weight = np.unique(np.column_stack([x, t_x, big_t]), axis=0, return_counts=True)
+        ux, ut_x, ubig_t = rows[:, 0], rows[:, 1], rows[:, 2]
+        n = float(len(x))
 
         def neg_ll(log_params: FloatArray) -> float:
             r, alpha, a, b = np.exp(log_params)
-            return -float(np.sum(_bgnbd_log_lik(r, alpha * scale, a, b, x, t_x, big_t)))
+            ll = _bgnbd_log_lik(r, alpha * scale, a, b, ux, ut_x, ubig_t)
+            return -float(np.dot(weight, ll)) / n
 
         r, alpha_scaled, a, b = np.exp(_minimise(neg_ll, 4))
         return cls(float(r), float(alpha_scaled * scale), float(a), float(b), len(x))
@@ -159,9 +166,11 @@ class GammaGammaModel:
             raise ModelFitError("Gamma-Gamma needs at least 5 repeat buyers with positive spend")
         scale = float(np.mean(m))
 
+        n = float(len(x))
+
         def neg_ll(log_params: FloatArray) -> float:
             p, q, v = np.exp(log_params)
-            return -float(np.sum(_gamma_gamma_log_lik(p, q, v * scale, x, m)))
+            return -float(np.sum(_gamma_gamma_log_lik(p, q, v * scale, x, m))) / n
 
         p, q, v_scaled = np.exp(_minimise(neg_ll, 3))
         return cls(float(p), float(q), float(v_scaled * scale), len(x))
