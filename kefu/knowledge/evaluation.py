@@ -19,6 +19,7 @@ import yaml
 from sqlalchemy import select
 
 from kefu.knowledge.service import Hit, KnowledgeBase
+from kefu.nlu.encoder import SentenceEncoder
 from kefu.store.models import KnowledgeChunk, KnowledgeDocument
 
 EVAL_FILE = Path(__file__).resolve().parent / "data" / "retrieval_eval.yaml"
@@ -174,7 +175,9 @@ def evaluate(
     )
 
 
-def build_eval_knowledge_base(workdir: Path, policy: Path | None = None) -> KnowledgeBase:
+def build_eval_knowledge_base(
+    workdir: Path, policy: Path | None = None, encoder: SentenceEncoder | None = None
+) -> KnowledgeBase:
     """A fresh SQLite store with the tau2 + Chinese demo catalogues and the demo documents."""
     from kefu.config import get_settings
     from kefu.store.db import make_engine, upgrade_schema
@@ -185,7 +188,7 @@ def build_eval_knowledge_base(workdir: Path, policy: Path | None = None) -> Know
     upgrade_schema(engine)
     settings = get_settings()
     policy = policy or settings.tau2_dir / "policy.md"
-    kb = KnowledgeBase(engine, workdir)
+    kb = KnowledgeBase(engine, workdir, encoder=encoder)
     with kb._sessions() as session, session.begin():
         import_tau2(session, load_db_json(settings.tau2_dir / "db.json"))
         zh_store = DEMO_DOCS.parent / "data" / "zh_store.json"

@@ -165,6 +165,12 @@ class KnowledgeBase:
         self._checked_at = 0.0
         self._lock = threading.RLock()
 
+    def close(self) -> None:
+        """Release the database connections (for throw-away stores such as the eval's)."""
+        bind = self._sessions.kw.get("bind")
+        if isinstance(bind, Engine):
+            bind.dispose()
+
     @property
     def encoder(self) -> SentenceEncoder:
         if self._encoder is None:
