@@ -69,7 +69,7 @@ def db_load_seconds(n_orders: int = 20_000) -> tuple[float, int]:
             s.execute(insert(Order), [
                 {"id": f"#O{i}", "customer_id": c, "status": "delivered",
                  "placed_at": t.floor("us").to_pydatetime(), "updated_at": now, "version": 1}
-                for i, (c, t) in enumerate(zip(orders["customer_id"], orders["placed_at"]))
+                for i, (c, t) in enumerate(zip(orders["customer_id"], orders["placed_at"], strict=True))
             ])  # fmt: skip
             s.execute(insert(PaymentTransaction), [
                 {"order_id": f"#O{i}", "transaction_type": "payment", "amount": v,
