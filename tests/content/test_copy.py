@@ -85,7 +85,10 @@ def test_checker_flags_claims_the_product_does_not_have(
 
 def test_checker_accepts_real_attributes_in_both_languages(session: Session) -> None:
     facts = product_facts(_kettle(session))
-    good = "The Electric Kettle comes in white glass or black stainless steel, 1L or 1.5L, from $49.99. 有白色和黑色，1.5L款¥64.50。"
+    good = (
+        "The Electric Kettle comes in white glass or black stainless steel, 1L or 1.5L, "
+        "from $49.99. 有白色和黑色，1.5L款¥64.50。"
+    )
     assert check_copy(good, facts) == []
 
 
