@@ -108,9 +108,12 @@ class Turn:
 class Assistant:
     """The engine bound to one store database."""
 
-    def __init__(self, engine: Engine, llm: Any | None = None) -> None:
+    def __init__(
+        self, engine: Engine, llm: Any | None = None, knowledge: Any | None = None
+    ) -> None:
         self.engine = engine
         self.llm = llm
+        self.knowledge = knowledge
         self._sessions = session_factory(engine)
 
     # ------------------------------------------------------------------ conversations
@@ -1007,7 +1010,7 @@ class Assistant:
         try:
             from kefu.knowledge import get_knowledge_base
 
-            kb = get_knowledge_base()
+            kb = self.knowledge or get_knowledge_base()
             hits = kb.search(turn.u.text, k=3)
             confident = kb.is_confident(hits)
         except Exception:  # the knowledge base may be empty or not built yet

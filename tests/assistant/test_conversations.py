@@ -18,8 +18,9 @@ def _audit_count(engine: Engine) -> int:
 
 
 def test_another_customers_order_is_never_shown(
-    assistant: Assistant, other_order: dict[str, Any]
+    tau2_engine: Engine, other_order: dict[str, Any]
 ) -> None:
+    assistant = Assistant(tau2_engine)
     cid = assistant.start(language="en")
     assistant.handle(cid, f"my email is {YUSUF['email']}")
     order = other_order["order"]
