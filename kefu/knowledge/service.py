@@ -340,9 +340,7 @@ class KnowledgeBase:
                     select(KnowledgeChunk.document_id, func.count()).group_by(
                         KnowledgeChunk.document_id
                     )
-                )
-                .tuples()
-                .all()
+                ).all()
             )
             docs = session.scalars(
                 select(KnowledgeDocument).order_by(KnowledgeDocument.source)
@@ -460,7 +458,7 @@ class KnowledgeBase:
                     select(KnowledgeChunk, KnowledgeDocument)
                     .join(KnowledgeDocument)
                     .where(KnowledgeChunk.id.in_(ids))
-                ).tuples()
+                )
             }
         hits = []
         for r, cid in zip(ranked, ids, strict=True):
