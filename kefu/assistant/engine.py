@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 CONFIDENCE_FLOOR = 0.45
 """Below this intent confidence the engine asks to rephrase (twice in a row: a person)."""
-NEGATIVE_SENTIMENT = -0.75
+NEGATIVE_SENTIMENT = -0.6
 """A message this negative goes straight to a person."""
 SMALL_TALK = {"greeting", "thanks", "goodbye"}
 
