@@ -27,9 +27,19 @@ OUT = ROOT / "bench" / "out" / "store.md"
 
 def _import_seconds(url: str) -> float:
     env = {**os.environ, "KEFU_DATABASE_URL": url}
-    subprocess.run([sys.executable, "-m", "kefu.cli.main", "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "kefu.cli.main", "db", "upgrade"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "kefu.cli.main", "import", "tau2", str(TAU2)], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "kefu.cli.main", "import", "tau2", str(TAU2)],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     return time.perf_counter() - start
 
 
@@ -46,8 +56,10 @@ def main() -> None:
     port = _free_port()
     env = {**os.environ, "KEFU_DATABASE_URL": url, "KEFU_LOG_LEVEL": "WARNING"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "kefu.cli.main", "serve", "--port", str(port)], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", "kefu.cli.main", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -57,9 +69,19 @@ def main() -> None:
                     break
             except httpx.HTTPError:
                 time.sleep(0.5)
-        ids = [p["product_id"] for p in httpx.get(base + "/v1/products", params={"limit": 50}).json()]
-        run_load(base, lambda i: f"/v1/products/{ids[i % len(ids)]}", concurrency=20, total=300)  # warm-up
-        res = run_load(base, lambda i: f"/v1/products/{ids[i % len(ids)]}", concurrency=20, total=4000, max_seconds=60)
+        ids = [
+            p["product_id"] for p in httpx.get(base + "/v1/products", params={"limit": 50}).json()
+        ]
+        run_load(
+            base, lambda i: f"/v1/products/{ids[i % len(ids)]}", concurrency=20, total=300
+        )  # warm-up
+        res = run_load(
+            base,
+            lambda i: f"/v1/products/{ids[i % len(ids)]}",
+            concurrency=20,
+            total=4000,
+            max_seconds=60,
+        )
         s = res.summary()
     finally:
         server.terminate()

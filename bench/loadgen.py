@@ -27,7 +27,7 @@ class LoadResult:
         data = sorted(self.latencies)
         if not data:
             return float("nan")
-        return data[min(len(data) - 1, int(round(p / 100 * (len(data) - 1))))]
+        return data[min(len(data) - 1, round(p / 100 * (len(data) - 1)))]
 
     def summary(self) -> dict[str, float]:
         n = len(self.latencies)
@@ -42,7 +42,9 @@ class LoadResult:
         }
 
 
-async def _run(base: str, path_fn: Callable[[int], str], concurrency: int, total: int, max_seconds: float) -> LoadResult:
+async def _run(
+    base: str, path_fn: Callable[[int], str], concurrency: int, total: int, max_seconds: float
+) -> LoadResult:
     result = LoadResult()
     counter = iter(range(total))
     deadline = time.perf_counter() + max_seconds
@@ -69,6 +71,12 @@ async def _run(base: str, path_fn: Callable[[int], str], concurrency: int, total
     return result
 
 
-def run_load(base: str, path_fn: Callable[[int], str], concurrency: int = 20, total: int = 4000, max_seconds: float = 60) -> LoadResult:
+def run_load(
+    base: str,
+    path_fn: Callable[[int], str],
+    concurrency: int = 20,
+    total: int = 4000,
+    max_seconds: float = 60,
+) -> LoadResult:
     """Send up to ``total`` GETs with ``concurrency`` clients; returns latencies."""
     return asyncio.run(_run(base, path_fn, concurrency, total, max_seconds))

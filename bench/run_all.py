@@ -52,8 +52,13 @@ def main(names: list[str]) -> int:
         took = time.perf_counter() - start
         if proc.returncode != 0:
             failed.append(name)
-            (OUT / f"{name}.md").write_text(f"## {name}\n\nFAILED (exit {proc.returncode}) after {took:.0f} s\n")
-        print(f"== bench {name}: {'ok' if proc.returncode == 0 else 'FAILED'} in {took:.0f} s", flush=True)
+            (OUT / f"{name}.md").write_text(
+                f"## {name}\n\nFAILED (exit {proc.returncode}) after {took:.0f} s\n"
+            )
+        print(
+            f"== bench {name}: {'ok' if proc.returncode == 0 else 'FAILED'} in {took:.0f} s",
+            flush=True,
+        )
     sections = [p.read_text() for p in sorted(OUT.glob("*.md"))]
     report = [
         "# kefu benchmark report",

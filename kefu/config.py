@@ -21,8 +21,12 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="KEFU_", env_file=".env", extra="ignore")
 
-    data_dir: Path = Field(default=Path("var"), description="Where the SQLite file, indexes and models live.")
-    database_url: str = Field(default="", description="SQLAlchemy URL; empty means SQLite under data_dir.")
+    data_dir: Path = Field(
+        default=Path("var"), description="Where the SQLite file, indexes and models live."
+    )
+    database_url: str = Field(
+        default="", description="SQLAlchemy URL; empty means SQLite under data_dir."
+    )
     db_pool_size: int = 10
     db_echo: bool = False
 
@@ -34,12 +38,21 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = Field(default=1_048_576, description="Largest request body (413 above).")
     max_upload_bytes: int = Field(default=20 * 1_048_576, description="Largest knowledge upload.")
-    rate_limit_per_s: float = Field(default=20.0, description="Sustained requests/s per key or token; 0 = off.")
+    rate_limit_per_s: float = Field(
+        default=20.0, description="Sustained requests/s per key or token; 0 = off."
+    )
     rate_limit_burst: int = 60
-    rate_limit_ip_factor: int = Field(default=5, description="Per-address budget as a multiple of the per-key one.")
+    rate_limit_ip_factor: int = Field(
+        default=5, description="Per-address budget as a multiple of the per-key one."
+    )
 
     secret_key: str = Field(default="dev-insecure-change-me", description="Signs customer tokens.")
-    bootstrap_admin_key: str = Field(default="", description="Optional admin key accepted without DB lookup.")
+    bootstrap_admin_key: str = Field(
+        default="", description="Optional admin key accepted without DB lookup."
+    )
+    site_secret: str = Field(
+        default="", description="Signs store-site customer identities; empty = secret_key."
+    )
 
     llm_backend: Literal["none", "local", "openai"] = "none"
     llm_model_path: Path | None = None
@@ -47,8 +60,12 @@ class Settings(BaseSettings):
     llm_api_key: str = ""
     llm_model: str = ""
     llm_timeout_s: float = 20.0
-    llm_local_model: str = Field(default="qwen2.5-coder-0.5b", description="kefu/llm/models.py name.")
-    llm_models_dir: Path = Field(default=PROJECT_ROOT / ".cache" / "models", description="GGUF files.")
+    llm_local_model: str = Field(
+        default="qwen2.5-coder-0.5b", description="kefu/llm/models.py name."
+    )
+    llm_models_dir: Path = Field(
+        default=PROJECT_ROOT / ".cache" / "models", description="GGUF files."
+    )
     llm_threads: int = Field(default=0, description="llama.cpp threads; 0 = every core.")
     llm_context: int = 4096
     llm_max_retries: int = 2

@@ -45,7 +45,9 @@ def setup_logging(level: str = "INFO", as_json: bool = False, redact_pii: bool =
     if redact_pii:
         handler.addFilter(RedactingFilter())
     handler.setFormatter(
-        JsonFormatter() if as_json else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        JsonFormatter()
+        if as_json
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -185,7 +185,9 @@ def tau2_session(tau2_engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
-def sqlite_tau2_engine(_templates: _Templates, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Engine:
+def sqlite_tau2_engine(
+    _templates: _Templates, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Engine:
     """A tau2 store on SQLite only, for tests whose subject is not the database."""
     url = next(_fresh_url(_templates, "sqlite", "tau2", tmp_path))
     return _engine_for(url, monkeypatch)

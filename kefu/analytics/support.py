@@ -29,8 +29,12 @@ from sqlalchemy.orm import Session
 
 from kefu.store.models import Conversation, Feedback, Handoff, Message, utcnow
 
-GAP_MARKERS = frozenset({"low_confidence", "no_answer", "kb_no_answer", "knowledge_gap", "out_of_scope"})
-KNOWLEDGE_INTENTS = frozenset({"shipping_policy", "payment_methods", "invoice", "product_question", "account"})
+GAP_MARKERS = frozenset(
+    {"low_confidence", "no_answer", "kb_no_answer", "knowledge_gap", "out_of_scope"}
+)
+KNOWLEDGE_INTENTS = frozenset(
+    {"shipping_policy", "payment_methods", "invoice", "product_question", "account"}
+)
 
 
 @dataclass
@@ -95,7 +99,9 @@ def support_report(
     report = SupportReport(since=since.isoformat(), until=until.isoformat())
     convs = list(
         session.scalars(
-            select(Conversation).where(Conversation.created_at >= since, Conversation.created_at < until)
+            select(Conversation).where(
+                Conversation.created_at >= since, Conversation.created_at < until
+            )
         )
     )
     report.conversations = len(convs)
@@ -103,12 +109,20 @@ def support_report(
         return report
     ids = [c.id for c in convs]
     messages: dict[str, list[Message]] = defaultdict(list)
-    for m in session.scalars(select(Message).where(Message.conversation_id.in_(ids)).order_by(Message.conversation_id, Message.seq)):
+    for m in session.scalars(
+        select(Message)
+        .where(Message.conversation_id.in_(ids))
+        .order_by(Message.conversation_id, Message.seq)
+    ):
         messages[m.conversation_id].append(m)
     handoffs: dict[str, list[Handoff]] = defaultdict(list)
     for h in session.scalars(select(Handoff).where(Handoff.conversation_id.in_(ids))):
         handoffs[h.conversation_id].append(h)
-    feedback = list(session.scalars(select(Feedback).where(Feedback.conversation_id.in_(ids), Feedback.kind == "csat")))
+    feedback = list(
+        session.scalars(
+            select(Feedback).where(Feedback.conversation_id.in_(ids), Feedback.kind == "csat")
+        )
+    )
 
     # later conversations of the same customers, for the reopen check
     customer_ids = {c.customer_id for c in convs if c.customer_id}
@@ -119,7 +133,8 @@ def support_report(
                 Conversation.customer_id.in_(customer_ids), Conversation.created_at >= since
             )
         ):
-            later_starts[cid].append(created)
+            if cid is not None:
+                later_starts[cid].append(created)
 
     now = utcnow()
     per_day: Counter[str] = Counter()
@@ -136,9 +151,18 @@ def support_report(
         gap_at_end = False
         first_customer = next((m for m in msgs if m.role == "customer"), None)
         if first_customer is not None:
-            first_reply = next((m for m in msgs if m.seq > first_customer.seq and m.role in ("assistant", "agent")), None)
+            first_reply = next(
+                (
+                    m
+                    for m in msgs
+                    if m.seq > first_customer.seq and m.role in ("assistant", "agent")
+                ),
+                None,
+            )
             if first_reply is not None:
-                first_response.append((first_reply.created_at - first_customer.created_at).total_seconds())
+                first_response.append(
+                    (first_reply.created_at - first_customer.created_at).total_seconds()
+                )
         for i, m in enumerate(msgs):
             if m.role != "customer":
                 continue
@@ -159,11 +183,16 @@ def support_report(
         if not finished:
             continue
         report.finished += 1
-        reopened = any(last_at < start <= last_at + timedelta(days=reopen_days) for start in later_starts.get(conv.customer_id or "", []))
+        reopened = any(
+            last_at < start <= last_at + timedelta(days=reopen_days)
+            for start in later_starts.get(conv.customer_id or "", [])
+        )
         if not handoffs[conv.id] and not gap_at_end and not reopened:
             report.auto_resolved += 1
 
-    report.auto_resolution_rate = round(report.auto_resolved / report.finished, 4) if report.finished else None
+    report.auto_resolution_rate = (
+        round(report.auto_resolved / report.finished, 4) if report.finished else None
+    )
     report.handoff_rate = round(report.handed_off / report.conversations, 4)
     reasons: Counter[str] = Counter(h.reason for hs in handoffs.values() for h in hs)
     report.handoffs_by_reason = dict(reasons.most_common())
@@ -184,7 +213,8 @@ def support_report(
     report.conversations_per_day = [{"day": d, "count": n} for d, n in sorted(per_day.items())]
     report.top_intents = [{"intent": k, "count": n} for k, n in intents.most_common(top)]
     report.knowledge_gaps = [
-        {"question": q, "count": n, "language": gap_example_lang.get(q)} for q, n in gaps.most_common(top * 2)
+        {"question": q, "count": n, "language": gap_example_lang.get(q)}
+        for q, n in gaps.most_common(top * 2)
     ]
     report.sentiment_trend = [
         {"day": d, "mean_sentiment": round(statistics.fmean(v), 3), "messages": len(v)}

@@ -30,7 +30,9 @@ log = logging.getLogger(__name__)
 class BodyLimitMiddleware:
     """413 for request bodies over ``max_bytes`` (``upload_bytes`` under ``upload_prefix``)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, upload_bytes: int, upload_prefix: str = "/v1/knowledge") -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, upload_bytes: int, upload_prefix: str = "/v1/knowledge"
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.upload_bytes = upload_bytes
@@ -40,7 +42,9 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.upload_bytes if scope["path"].startswith(self.upload_prefix) else self.max_bytes
+        limit = (
+            self.upload_bytes if scope["path"].startswith(self.upload_prefix) else self.max_bytes
+        )
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 try:
@@ -50,7 +54,9 @@ class BodyLimitMiddleware:
                 if declared < 0 or declared > limit:
                     await _too_large(scope, receive, send, limit)
                     return
-        if scope["method"] in ("GET", "HEAD", "OPTIONS") or any(n == b"content-length" for n, _ in scope.get("headers", [])):
+        if scope["method"] in ("GET", "HEAD", "OPTIONS") or any(
+            n == b"content-length" for n, _ in scope.get("headers", [])
+        ):
             await self.app(scope, receive, send)
             return
         # A chunked body has no declared size: read it (up to the limit) before the app does.
@@ -75,7 +81,9 @@ class BodyLimitMiddleware:
 
 
 async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
-    response = JSONResponse({"detail": f"request body too large (limit {limit} bytes)"}, status_code=413)
+    response = JSONResponse(
+        {"detail": f"request body too large (limit {limit} bytes)"}, status_code=413
+    )
     await response(scope, receive, send)
 
 
@@ -121,10 +129,15 @@ def _identity(request: Request) -> list[str]:
 def install_limits(app: FastAPI, settings: Any) -> None:
     """Add body limits, rate limits and the database-outage handler to ``app``."""
     app.add_middleware(
-        BodyLimitMiddleware, max_bytes=settings.max_body_bytes, upload_bytes=settings.max_upload_bytes
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        upload_bytes=settings.max_upload_bytes,
     )
     per_caller = TokenBuckets(settings.rate_limit_per_s, settings.rate_limit_burst)
-    per_address = TokenBuckets(settings.rate_limit_per_s * settings.rate_limit_ip_factor, settings.rate_limit_burst * settings.rate_limit_ip_factor)
+    per_address = TokenBuckets(
+        settings.rate_limit_per_s * settings.rate_limit_ip_factor,
+        settings.rate_limit_burst * settings.rate_limit_ip_factor,
+    )
     app.state.rate_limits = (per_caller, per_address)
 
     @app.middleware("http")
@@ -145,7 +158,11 @@ def install_limits(app: FastAPI, settings: Any) -> None:
     @app.exception_handler(PoolTimeout)
     async def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
         log.warning("database unavailable: %s", type(exc).__name__)
-        return JSONResponse({"detail": "database unavailable, try again shortly"}, status_code=503, headers={"Retry-After": "2"})
+        return JSONResponse(
+            {"detail": "database unavailable, try again shortly"},
+            status_code=503,
+            headers={"Retry-After": "2"},
+        )
 
     @app.exception_handler(DBAPIError)
     async def database_error(request: Request, exc: DBAPIError) -> JSONResponse:

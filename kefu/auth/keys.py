@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,7 +18,7 @@ from kefu.store.models import ApiKey, utcnow
 KEY_PREFIX = "kf_"
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     """Staff roles; an admin can do everything an agent can."""
 
     AGENT = "agent"
@@ -69,3 +70,33 @@ def authenticate_key(session: Session, secret: str) -> StaffPrincipal | None:
     if key is None or key.revoked_at is not None:
         return None
     return StaffPrincipal(key_id=key.id, name=key.name, role=Role(key.role))
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    """A key as administrators see it: never the secret or its hash."""
+
+    id: int
+    name: str
+    role: Role
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+def list_keys(session: Session, include_revoked: bool = False) -> list[KeyInfo]:
+    """Every key (oldest first); revoked ones only when asked."""
+    query = select(ApiKey).order_by(ApiKey.id)
+    if not include_revoked:
+        query = query.where(ApiKey.revoked_at.is_(None))
+    return [
+        KeyInfo(k.id, k.name, Role(k.role), k.prefix, k.created_at, k.revoked_at)
+        for k in session.scalars(query)
+    ]
+
+
+def issue_key(session: Session, name: str, role: Role = Role.AGENT) -> tuple[KeyInfo, str]:
+    """Like :func:`create_key`, also returning the stored key's description (for the admin API)."""
+    secret = create_key(session, name, role)
+    key = session.scalars(select(ApiKey).where(ApiKey.key_hash == _hash(secret))).one()
+    return KeyInfo(key.id, key.name, Role(key.role), key.prefix, key.created_at, key.revoked_at), secret

@@ -34,7 +34,9 @@ def _sign(body: str, key: str) -> str:
 
 def sign_token(claims: dict[str, Any], ttl_s: int = 7 * 24 * 3600, key: str | None = None) -> str:
     """Sign ``claims`` with an expiry ``ttl_s`` seconds from now."""
-    body = _b64(json.dumps({**claims, "exp": int(time.time()) + ttl_s}, separators=(",", ":")).encode())
+    body = _b64(
+        json.dumps({**claims, "exp": int(time.time()) + ttl_s}, separators=(",", ":")).encode()
+    )
     return f"{body}.{_sign(body, key or get_settings().secret_key)}"
 
 
@@ -53,3 +55,31 @@ def verify_token(token: str, key: str | None = None) -> dict[str, Any]:
     if not isinstance(claims, dict) or int(claims.get("exp", 0)) < time.time():
         raise TokenError("token expired")
     return claims
+
+
+SITE_IDENTITY_KIND = "customer"
+
+
+def _site_key() -> str:
+    settings = get_settings()
+    return settings.site_secret or settings.secret_key
+
+
+def sign_site_identity(customer_id: str, ttl_s: int = 3600, key: str | None = None) -> str:
+    """What a store's site sends so a chat starts signed in as ``customer_id``.
+
+    Signed with ``KEFU_SITE_SECRET`` when set, so the store holds a key that can vouch for
+    its own customers but cannot mint conversation tokens (those use ``KEFU_SECRET_KEY``).
+    """
+    return sign_token({"kind": SITE_IDENTITY_KIND, "customer_id": customer_id}, ttl_s, key or _site_key())
+
+
+def verify_site_identity(token: str, key: str | None = None) -> str:
+    """The customer id a valid site identity names; raises :class:`TokenError` otherwise."""
+    claims = verify_token(token, key or _site_key())
+    if claims.get("kind", SITE_IDENTITY_KIND) != SITE_IDENTITY_KIND:
+        raise TokenError("not a customer identity token")
+    customer_id = claims.get("customer_id") or claims.get("sub")
+    if not isinstance(customer_id, str) or not customer_id:
+        raise TokenError("customer token names no customer")
+    return customer_id

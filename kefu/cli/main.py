@@ -16,7 +16,9 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
-eval_app = typer.Typer(help="Measure quality on public and project-written data.", no_args_is_help=True)
+eval_app = typer.Typer(
+    help="Measure quality on public and project-written data.", no_args_is_help=True
+)
 train_app = typer.Typer(help="Train models from data or the store.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 app.add_typer(train_app, name="train")

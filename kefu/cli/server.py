@@ -34,10 +34,12 @@ def serve(
 
 
 def demo(
-    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the server afterwards")] = True,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Start the server afterwards")
+    ] = True,
     port: Annotated[int | None, typer.Option(help="Port")] = None,
 ) -> None:
-    """Create the demo store (tau2 retail + a Chinese catalogue) and start the server. Idempotent."""
+    """Create the demo store (tau2 retail + a Chinese catalogue) and serve it. Idempotent."""
     from kefu.demo import load_demo
 
     summary = load_demo(console=console)

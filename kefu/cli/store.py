@@ -45,7 +45,10 @@ def import_tau2_cmd(
             clear_store(session)
             session.flush()
         counts = import_tau2(session, data, progress=lambda n: bar.advance(task, n))
-    console.print(f"imported {counts['products']} products, {counts['users']} customers, {counts['orders']} orders")
+    console.print(
+        f"imported {counts['products']} products, {counts['users']} customers, "
+        f"{counts['orders']} orders"
+    )
 
 
 @import_app.command("catalog")
@@ -62,7 +65,9 @@ def import_catalog_cmd(
         with session_scope() as session:
             count = import_file(session, path, kind)
     except ImportFailed as exc:
-        console.print(f"[red]import failed: {len(exc.errors)} bad row(s); nothing was imported[/red]")
+        console.print(
+            f"[red]import failed: {len(exc.errors)} bad row(s); nothing was imported[/red]"
+        )
         for err in exc.errors[:50]:
             console.print(f"  row {err.row}: {err.reason}")
         raise typer.Exit(1) from None
@@ -107,7 +112,14 @@ def keys_list() -> None:
     table = Table("id", "name", "role", "prefix", "created", "revoked")
     with session_scope() as session:
         for key in session.scalars(select(ApiKey).order_by(ApiKey.id)):
-            table.add_row(str(key.id), key.name, key.role, key.prefix, str(key.created_at), str(key.revoked_at or ""))
+            table.add_row(
+                str(key.id),
+                key.name,
+                key.role,
+                key.prefix,
+                str(key.created_at),
+                str(key.revoked_at or ""),
+            )
     console.print(table)
 
 

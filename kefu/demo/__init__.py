@@ -1,4 +1,4 @@
-"""The demo store: tau2-bench retail (English) plus a small Chinese catalogue, loaded idempotently."""
+"""The demo store: tau2-bench retail (English) and a small Chinese catalogue."""
 
 from kefu.demo.loader import load_demo
 

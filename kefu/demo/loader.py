@@ -87,14 +87,22 @@ def load_demo(console: Console | None = None, tau2_path: Path | None = None) -> 
             if tau2_db.exists():
                 with console.status("importing the tau2 retail store"):
                     counts = import_tau2(session, load_db_json(tau2_db))
-                lines.append(f"tau2 retail: {counts['users']} customers, {counts['orders']} orders, {counts['products']} products")
+                lines.append(
+                    f"tau2 retail: {counts['users']} customers, {counts['orders']} orders, "
+                    f"{counts['products']} products"
+                )
             else:
-                lines.append(f"tau2 retail data not found at {tau2_db}; skipped (set KEFU_TAU2_DIR)")
+                lines.append(
+                    f"tau2 retail data not found at {tau2_db}; skipped (set KEFU_TAU2_DIR)"
+                )
         else:
             lines.append("tau2 retail: already loaded")
         if session.get(Product, ZH_SAMPLE_PRODUCT) is None:
             counts = import_bundle(session, ZH_STORE)
-            lines.append(f"中文演示店铺: {counts['customers']} 位顾客, {counts['orders']} 个订单, {counts['products']} 个商品")
+            lines.append(
+                f"中文演示店铺: {counts['customers']} 位顾客, {counts['orders']} 个订单, "
+                f"{counts['products']} 个商品"
+            )
         else:
             lines.append("中文演示店铺: already loaded")
         dated = assign_demo_dates(session)
@@ -111,7 +119,7 @@ def load_demo(console: Console | None = None, tau2_path: Path | None = None) -> 
 
 def load_demo_knowledge(policy: Path | None = None) -> list[str]:
     """Ingest the demo FAQ/policy documents and the catalogue (unchanged ones are skipped)."""
-    from kefu.knowledge import get_knowledge_base
+    from kefu.knowledge import IngestReport, get_knowledge_base
 
     kb = get_knowledge_base()
     paths: list[Path] = [KNOWLEDGE]
@@ -119,9 +127,9 @@ def load_demo_knowledge(policy: Path | None = None) -> list[str]:
         paths.append(policy)
     docs = kb.ingest_paths(paths)
     catalog = kb.ingest_catalog()
-    def _summary(report: object) -> str:
-        return ", ".join(
-            f"{report.count(s)} {s}" for s in ("added", "updated", "unchanged", "error") if report.count(s)  # type: ignore[attr-defined]
-        ) or "nothing to do"
+
+    def _summary(report: IngestReport) -> str:
+        counts = [f"{report.count(s)} {s}" for s in ("added", "updated", "unchanged", "error")]
+        return ", ".join(c for c in counts if not c.startswith("0 ")) or "nothing to do"
 
     return [f"knowledge base: documents {_summary(docs)}; catalogue {_summary(catalog)}"]

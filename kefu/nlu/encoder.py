@@ -47,7 +47,11 @@ class UseEncoder:
         parts = []
         with self._lock:
             for start in range(0, len(clean), self._batch):
-                parts.append(np.asarray(self._model.encode(clean[start : start + self._batch]), dtype=np.float32))
+                parts.append(
+                    np.asarray(
+                        self._model.encode(clean[start : start + self._batch]), dtype=np.float32
+                    )
+                )
         out = np.vstack(parts)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-12)

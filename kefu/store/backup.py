@@ -46,7 +46,9 @@ def _check_backup(path: Path) -> None:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
             if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
                 raise BackupError(f"{path} fails SQLite's integrity check")
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            tables = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
     except sqlite3.DatabaseError as exc:
         raise BackupError(f"{path} is not a SQLite database: {exc}") from None
     if not {"alembic_version", "orders", "conversations"} <= tables:

@@ -47,7 +47,9 @@ def product_out(product: Product) -> ProductOut:
         min_price=min(prices),
         max_price=max(prices),
         variants=[
-            VariantOut(variant_id=v.id, options=dict(v.options), price=v.price, available=v.available)
+            VariantOut(
+                variant_id=v.id, options=dict(v.options), price=v.price, available=v.available
+            )
             for v in product.variants
         ],
     )
@@ -62,13 +64,23 @@ def get_product(session: Session, product_id: str) -> ProductOut | None:
 
 
 def list_products(
-    session: Session, query: str | None = None, category: str | None = None, limit: int = 50, offset: int = 0
+    session: Session,
+    query: str | None = None,
+    category: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
 ) -> list[ProductOut]:
     """Products in store order, optionally filtered by a name substring or category."""
-    stmt = select(Product).options(selectinload(Product.variants)).order_by(Product.position, Product.id)
+    stmt = (
+        select(Product)
+        .options(selectinload(Product.variants))
+        .order_by(Product.position, Product.id)
+    )
     if query:
         like = f"%{query}%"
-        stmt = stmt.where(or_(Product.name.ilike(like), Product.name_zh.ilike(like), Product.name_en.ilike(like)))
+        stmt = stmt.where(
+            or_(Product.name.ilike(like), Product.name_zh.ilike(like), Product.name_en.ilike(like))
+        )
     if category:
         stmt = stmt.where(Product.category == category)
     return [product_out(p) for p in session.scalars(stmt.limit(limit).offset(offset))]

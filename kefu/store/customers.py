@@ -19,7 +19,9 @@ def _order_total(order: Order) -> Decimal:
     return total
 
 
-def customer_overview(session: Session, customer_id: str, max_orders: int = 50) -> dict[str, Any] | None:
+def customer_overview(
+    session: Session, customer_id: str, max_orders: int = 50
+) -> dict[str, Any] | None:
     """Everything the console's customer panel shows from the store itself, or None."""
     customer = session.get(Customer, customer_id)
     if customer is None or customer.deleted_at is not None:
@@ -27,7 +29,11 @@ def customer_overview(session: Session, customer_id: str, max_orders: int = 50) 
     orders = session.scalars(
         select(Order)
         .where(Order.customer_id == customer_id)
-        .options(selectinload(Order.items), selectinload(Order.payments), selectinload(Order.fulfillments))
+        .options(
+            selectinload(Order.items),
+            selectinload(Order.payments),
+            selectinload(Order.fulfillments),
+        )
         .order_by(Order.placed_at.desc().nulls_last(), Order.customer_position.desc())
         .limit(max_orders)
     ).all()
@@ -40,7 +46,16 @@ def customer_overview(session: Session, customer_id: str, max_orders: int = 50) 
         "phone": customer.phone,
         "language": customer.language,
         "address": ", ".join(
-            p for p in (customer.address1, customer.address2, customer.city, customer.state, customer.zip, customer.country) if p
+            p
+            for p in (
+                customer.address1,
+                customer.address2,
+                customer.city,
+                customer.state,
+                customer.zip,
+                customer.country,
+            )
+            if p
         ),
         "member_since": customer.created_at.isoformat(),
         "payment_methods": [

@@ -41,7 +41,10 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     url = url or settings.resolved_database_url()
     if url.startswith("sqlite"):
         engine = create_engine(
-            url, echo=settings.db_echo, connect_args={"check_same_thread": False, "timeout": 10}, **kwargs
+            url,
+            echo=settings.db_echo,
+            connect_args={"check_same_thread": False, "timeout": 10},
+            **kwargs,
         )
         _configure_sqlite(engine)
     else:

@@ -6,9 +6,11 @@ a list of ``row number: reason`` and nothing is written. Formats are documented 
 ``docs/import.md``.
 
 CSV shapes (header row required; ``options`` is ``key=value; key=value`` or JSON):
-- products: ``product_id,name,name_zh,name_en,category,description,variant_id,options,price,available,stock``
+- products: ``product_id,name,name_zh,name_en,category,description,variant_id,options,price,
+  available,stock``
   (one row per variant; product columns repeat)
-- customers: ``customer_id,first_name,last_name,email,phone,language,address1,address2,city,state,country,zip``
+- customers: ``customer_id,first_name,last_name,email,phone,language,address1,address2,city,
+  state,country,zip``
 - orders: ``order_id,customer_id,status,placed_at,variant_id,quantity,payment_method_id``
   (one row per item)
 
@@ -148,7 +150,9 @@ class FulfillmentIn(BaseModel):
 class OrderIn(BaseModel):
     order_id: str = Field(min_length=1, max_length=64)
     customer_id: str = Field(min_length=1)
-    status: Literal["pending", "processed", "delivered", "cancelled", "return requested", "exchange requested"]
+    status: Literal[
+        "pending", "processed", "delivered", "cancelled", "return requested", "exchange requested"
+    ]
     placed_at: datetime | None = None
     items: list[ItemIn] = Field(min_length=1)
     payment_method_id: str = Field(min_length=1)
@@ -184,13 +188,18 @@ def _read_rows(path: Path, kind: Kind) -> list[tuple[int, dict[str, Any]]]:
             raise ImportFailed([RowError(0, f"expected a list of {kind} records")])
         return list(enumerate(data, start=1))
     reader = csv.DictReader(io.StringIO(text))
-    rows = [(n, {k: (v.strip() if isinstance(v, str) else v) for k, v in row.items() if k}) for n, row in enumerate(reader, start=2)]
+    rows = [
+        (n, {k: (v.strip() if isinstance(v, str) else v) for k, v in row.items() if k})
+        for n, row in enumerate(reader, start=2)
+    ]
     if len(rows) > MAX_ROWS:
         raise ImportFailed([RowError(0, f"more than {MAX_ROWS} rows")])
     return _group_csv(rows, kind)
 
 
-def _group_csv(rows: list[tuple[int, dict[str, Any]]], kind: Kind) -> list[tuple[int, dict[str, Any]]]:
+def _group_csv(
+    rows: list[tuple[int, dict[str, Any]]], kind: Kind
+) -> list[tuple[int, dict[str, Any]]]:
     if kind == "customers":
         return [(n, {k: v for k, v in r.items() if v not in ("", None)}) for n, r in rows]
     key = "product_id" if kind == "products" else "order_id"
@@ -204,17 +213,25 @@ def _group_csv(rows: list[tuple[int, dict[str, Any]]], kind: Kind) -> list[tuple
         _, rec = grouped[ident]
         if kind == "products":
             rec["variants"].append(
-                {k: r.get(k) for k in ("variant_id", "options", "price", "available", "stock") if r.get(k) not in ("", None)}
+                {
+                    k: r.get(k)
+                    for k in ("variant_id", "options", "price", "available", "stock")
+                    if r.get(k) not in ("", None)
+                }
             )
         else:
-            rec["items"].append({k: r.get(k) for k in ("variant_id", "quantity") if r.get(k) not in ("", None)})
+            rec["items"].append(
+                {k: r.get(k) for k in ("variant_id", "quantity") if r.get(k) not in ("", None)}
+            )
     return list(grouped.values())
 
 
 # --------------------------------------------------------------------------- validation + write
 
 
-def _validate(rows: list[tuple[int, dict[str, Any]]], model: type[BaseModel]) -> tuple[list[tuple[int, Any]], list[RowError]]:
+def _validate(
+    rows: list[tuple[int, dict[str, Any]]], model: type[BaseModel]
+) -> tuple[list[tuple[int, Any]], list[RowError]]:
     good: list[tuple[int, Any]] = []
     errors: list[RowError] = []
     for n, rec in rows:
@@ -241,12 +258,19 @@ def import_file(session: Session, path: Path, kind: str) -> int:
 
 
 def import_records(
-    session: Session, kind: Kind, records: list[dict[str, Any]], row_numbers: list[int] | None = None
+    session: Session,
+    kind: Kind,
+    records: list[dict[str, Any]],
+    row_numbers: list[int] | None = None,
 ) -> int:
     """Validate and add ``records`` of ``kind``; raises :class:`ImportFailed` without writing."""
     numbers = row_numbers or list(range(1, len(records) + 1))
     rows = list(zip(numbers, records, strict=True))
-    writer = {"products": _import_products, "customers": _import_customers, "orders": _import_orders}[kind]
+    writer = {
+        "products": _import_products,
+        "customers": _import_customers,
+        "orders": _import_orders,
+    }[kind]
     return writer(session, rows)
 
 
@@ -275,7 +299,9 @@ def _import_products(session: Session, rows: list[tuple[int, dict[str, Any]]]) -
             seen.add(v.variant_id)
     if errors:
         raise ImportFailed(sorted(errors, key=lambda e: e.row))
-    base = (session.scalar(select(Product.position).order_by(Product.position.desc()).limit(1)) or 0) + 1
+    base = (
+        session.scalar(select(Product.position).order_by(Product.position.desc()).limit(1)) or 0
+    ) + 1
     for i, (_, p) in enumerate(good):
         product = Product(
             id=p.product_id,
@@ -289,7 +315,14 @@ def _import_products(session: Session, rows: list[tuple[int, dict[str, Any]]]) -
         )
         for pos, v in enumerate(p.variants):
             product.variants.append(
-                Variant(id=v.variant_id, options=v.options, price=v.price, available=v.available, stock=v.stock, position=pos)
+                Variant(
+                    id=v.variant_id,
+                    options=v.options,
+                    price=v.price,
+                    available=v.available,
+                    stock=v.stock,
+                    position=pos,
+                )
             )
         session.add(product)
     session.flush()
@@ -303,13 +336,21 @@ def _import_customers(session: Session, rows: list[tuple[int, dict[str, Any]]]) 
     for n, c in good:
         for m in c.payment_methods:
             if m.payment_method_id in existing_pm:
-                errors.append(RowError(n, f"payment_method_id {m.payment_method_id!r} already exists"))
+                errors.append(
+                    RowError(n, f"payment_method_id {m.payment_method_id!r} already exists")
+                )
             existing_pm.add(m.payment_method_id)
             if (m.balance is not None) != (m.source == "gift_card"):
-                errors.append(RowError(n, f"{m.payment_method_id}: only gift cards carry a balance (and need one)"))
+                errors.append(
+                    RowError(
+                        n, f"{m.payment_method_id}: only gift cards carry a balance (and need one)"
+                    )
+                )
     if errors:
         raise ImportFailed(sorted(errors, key=lambda e: e.row))
-    base = (session.scalar(select(Customer.position).order_by(Customer.position.desc()).limit(1)) or 0) + 1
+    base = (
+        session.scalar(select(Customer.position).order_by(Customer.position.desc()).limit(1)) or 0
+    ) + 1
     for i, (_, c) in enumerate(good):
         customer = Customer(
             id=c.customer_id,
@@ -329,7 +370,12 @@ def _import_customers(session: Session, rows: list[tuple[int, dict[str, Any]]]) 
         for pos, m in enumerate(c.payment_methods):
             customer.payment_methods.append(
                 PaymentMethod(
-                    id=m.payment_method_id, source=m.source, brand=m.brand, last_four=m.last_four, balance=m.balance, position=pos
+                    id=m.payment_method_id,
+                    source=m.source,
+                    brand=m.brand,
+                    last_four=m.last_four,
+                    balance=m.balance,
+                    position=pos,
                 )
             )
         session.add(customer)
@@ -341,23 +387,36 @@ def _import_orders(session: Session, rows: list[tuple[int, dict[str, Any]]]) -> 
     good, errors = _validate(rows, OrderIn)
     errors += _duplicates(good, "order_id", set(session.scalars(select(Order.id))))
     customer_ids = {o.customer_id for _, o in good}
-    customers = {c.id: c for c in session.scalars(select(Customer).where(Customer.id.in_(customer_ids)))}
+    customers = {
+        c.id: c for c in session.scalars(select(Customer).where(Customer.id.in_(customer_ids)))
+    }
     methods = {
-        m.id: m.customer_id for m in session.scalars(select(PaymentMethod).where(PaymentMethod.customer_id.in_(customer_ids)))
+        m.id: m.customer_id
+        for m in session.scalars(
+            select(PaymentMethod).where(PaymentMethod.customer_id.in_(customer_ids))
+        )
     }
     variant_ids = {i.variant_id for _, o in good for i in o.items}
-    variants = {v.id: v for v in session.scalars(select(Variant).where(Variant.id.in_(variant_ids)))}
+    variants = {
+        v.id: v for v in session.scalars(select(Variant).where(Variant.id.in_(variant_ids)))
+    }
     for n, o in good:
         if o.customer_id not in customers:
             errors.append(RowError(n, f"unknown customer_id {o.customer_id!r}"))
         elif methods.get(o.payment_method_id) != o.customer_id:
-            errors.append(RowError(n, f"payment method {o.payment_method_id!r} does not belong to {o.customer_id}"))
+            errors.append(
+                RowError(
+                    n, f"payment method {o.payment_method_id!r} does not belong to {o.customer_id}"
+                )
+            )
         for item in o.items:
             if item.variant_id not in variants:
                 errors.append(RowError(n, f"unknown variant_id {item.variant_id!r}"))
     if errors:
         raise ImportFailed(sorted(errors, key=lambda e: e.row))
-    base = (session.scalar(select(Order.position).order_by(Order.position.desc()).limit(1)) or 0) + 1
+    base = (
+        session.scalar(select(Order.position).order_by(Order.position.desc()).limit(1)) or 0
+    ) + 1
     per_customer: dict[str, int] = defaultdict(int)
     for c in customers.values():
         per_customer[c.id] = len(c.orders)
@@ -372,7 +431,10 @@ def _import_orders(session: Session, rows: list[tuple[int, dict[str, Any]]]) -> 
             position=base + i,
             customer_position=per_customer[o.customer_id],
             currency="CNY" if customer.language == "zh" else "USD",
-            **{f: getattr(customer, f) for f in ("address1", "address2", "city", "state", "country", "zip")},
+            **{
+                f: getattr(customer, f)
+                for f in ("address1", "address2", "city", "state", "country", "zip")
+            },
         )
         per_customer[o.customer_id] += 1
         total = Decimal("0.00")
@@ -394,14 +456,29 @@ def _import_orders(session: Session, rows: list[tuple[int, dict[str, Any]]]) -> 
                 pos += 1
         for f_pos, f in enumerate(o.fulfillments):
             order.fulfillments.append(
-                Fulfillment(tracking_ids=f.tracking_ids, item_ids=f.item_variant_ids, carrier=f.carrier, position=f_pos)
+                Fulfillment(
+                    tracking_ids=f.tracking_ids,
+                    item_ids=f.item_variant_ids,
+                    carrier=f.carrier,
+                    position=f_pos,
+                )
             )
         order.payments.append(
-            PaymentTransaction(transaction_type="payment", amount=total, payment_method_id=o.payment_method_id, position=0)
+            PaymentTransaction(
+                transaction_type="payment",
+                amount=total,
+                payment_method_id=o.payment_method_id,
+                position=0,
+            )
         )
         if o.status == "cancelled":
             order.payments.append(
-                PaymentTransaction(transaction_type="refund", amount=total, payment_method_id=o.payment_method_id, position=1)
+                PaymentTransaction(
+                    transaction_type="refund",
+                    amount=total,
+                    payment_method_id=o.payment_method_id,
+                    position=1,
+                )
             )
         session.add(order)
     session.flush()
@@ -414,5 +491,5 @@ def import_bundle(session: Session, path: Path) -> dict[str, int]:
     counts = {}
     for kind in ("products", "customers", "orders"):
         records = data.get(kind, [])
-        counts[kind] = import_records(session, kind, records) if records else 0  # type: ignore[arg-type]
+        counts[kind] = import_records(session, kind, records) if records else 0
     return counts

@@ -138,7 +138,7 @@ class Customer(Base):
     )
 
 
-class PaymentSource(str, enum.Enum):
+class PaymentSource(enum.StrEnum):
     """Kinds of saved payment method; only gift cards carry a balance."""
 
     CREDIT_CARD = "credit_card"
@@ -248,7 +248,7 @@ class Fulfillment(Base):
     order: Mapped[Order] = relationship(back_populates="fulfillments")
 
 
-class TransactionType(str, enum.Enum):
+class TransactionType(enum.StrEnum):
     """Direction of money on an order."""
 
     PAYMENT = "payment"
@@ -293,7 +293,7 @@ class Review(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
-class EventType(str, enum.Enum):
+class EventType(enum.StrEnum):
     """Customer behaviour recorded for recommendations and analytics."""
 
     VIEW = "view"
@@ -321,7 +321,7 @@ class CustomerEvent(Base):
 # --------------------------------------------------------------------------- support desk
 
 
-class HandoffState(str, enum.Enum):
+class HandoffState(enum.StrEnum):
     """Who is answering a conversation."""
 
     BOT = "bot"
@@ -505,7 +505,9 @@ class CustomerMetrics(Base):
 
     __tablename__ = "customer_metrics"
 
-    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True
+    )
     as_of: Mapped[datetime] = mapped_column()
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
     order_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -544,7 +546,9 @@ class OrderRisk(Base):
 
     __tablename__ = "order_risk"
 
-    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True)
+    order_id: Mapped[str] = mapped_column(
+        ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True
+    )
     score: Mapped[float] = mapped_column()
     flagged: Mapped[bool] = mapped_column(Boolean, index=True)
     anomaly_score: Mapped[float | None] = mapped_column()

@@ -47,17 +47,27 @@ def load_db_json(path: Path) -> dict[str, Any]:
     missing = {"products", "users", "orders"} - set(data)
     if missing:
         raise ValueError(f"{path}: not a tau2 retail db.json (missing {sorted(missing)})")
-    return data  # type: ignore[no-any-return]
+    return data
 
 
 def clear_store(session: Session) -> None:
     """Delete every catalogue, customer and order row (support-desk data is kept)."""
-    for model in (PaymentTransaction, Fulfillment, OrderItem, Order, PaymentMethod, Variant, Product):
+    for model in (
+        PaymentTransaction,
+        Fulfillment,
+        OrderItem,
+        Order,
+        PaymentMethod,
+        Variant,
+        Product,
+    ):
         session.execute(delete(model))
     session.execute(delete(Customer))
 
 
-def import_tau2(session: Session, data: dict[str, Any], progress: ProgressFn | None = None) -> dict[str, int]:
+def import_tau2(
+    session: Session, data: dict[str, Any], progress: ProgressFn | None = None
+) -> dict[str, int]:
     """Add tau2 products, users and orders to the session (caller commits).
 
     Returns counts per record type. Ids are kept as they are; positions record the order of
@@ -65,7 +75,9 @@ def import_tau2(session: Session, data: dict[str, Any], progress: ProgressFn | N
     """
     tick = progress or (lambda _n: None)
     for p_pos, product in enumerate(data["products"].values()):
-        row = Product(id=product["product_id"], name=product["name"], position=p_pos, category=product["name"])
+        row = Product(
+            id=product["product_id"], name=product["name"], position=p_pos, category=product["name"]
+        )
         for v_pos, variant in enumerate(product["variants"].values()):
             row.variants.append(
                 Variant(
@@ -109,7 +121,11 @@ def import_tau2(session: Session, data: dict[str, Any], progress: ProgressFn | N
         session.add(_order_from_record(order, pos, order_owner_pos.get(order["order_id"], pos)))
         tick(1)
     session.flush()
-    return {"products": len(data["products"]), "users": len(data["users"]), "orders": len(data["orders"])}
+    return {
+        "products": len(data["products"]),
+        "users": len(data["users"]),
+        "orders": len(data["orders"]),
+    }
 
 
 def _order_from_record(order: dict[str, Any], pos: int, customer_pos: int) -> Order:
@@ -146,7 +162,11 @@ def _order_from_record(order: dict[str, Any], pos: int, customer_pos: int) -> Or
         )
     for f_pos, ful in enumerate(order["fulfillments"]):
         row.fulfillments.append(
-            Fulfillment(tracking_ids=list(ful["tracking_id"]), item_ids=list(ful["item_ids"]), position=f_pos)
+            Fulfillment(
+                tracking_ids=list(ful["tracking_id"]),
+                item_ids=list(ful["item_ids"]),
+                position=f_pos,
+            )
         )
     for t_pos, txn in enumerate(order["payment_history"]):
         row.payments.append(
@@ -174,7 +194,12 @@ def product_record(product: Product) -> dict[str, Any]:
         "name": product.name,
         "product_id": product.id,
         "variants": {
-            v.id: {"item_id": v.id, "options": dict(v.options), "available": v.available, "price": money_out(v.price)}
+            v.id: {
+                "item_id": v.id,
+                "options": dict(v.options),
+                "available": v.available,
+                "price": money_out(v.price),
+            }
             for v in product.variants
         },
     }
@@ -232,9 +257,16 @@ def order_record(order: Order, with_optional: bool = False) -> dict[str, Any]:
             for i in order.items
         ],
         "status": order.status,
-        "fulfillments": [{"tracking_id": list(f.tracking_ids), "item_ids": list(f.item_ids)} for f in order.fulfillments],
+        "fulfillments": [
+            {"tracking_id": list(f.tracking_ids), "item_ids": list(f.item_ids)}
+            for f in order.fulfillments
+        ],
         "payment_history": [
-            {"transaction_type": t.transaction_type, "amount": money_out(t.amount), "payment_method_id": t.payment_method_id}
+            {
+                "transaction_type": t.transaction_type,
+                "amount": money_out(t.amount),
+                "payment_method_id": t.payment_method_id,
+            }
             for t in order.payments
         ],
     }
@@ -249,7 +281,9 @@ def order_record(order: Order, with_optional: bool = False) -> dict[str, Any]:
 
 def export_tau2(session: Session, with_optional: bool = False) -> dict[str, Any]:
     """The whole store in tau2 ``db.json`` form."""
-    products = session.scalars(select(Product).options(selectinload(Product.variants)).order_by(Product.position))
+    products = session.scalars(
+        select(Product).options(selectinload(Product.variants)).order_by(Product.position)
+    )
     customers = session.scalars(
         select(Customer)
         .where(Customer.deleted_at.is_(None))
@@ -258,7 +292,11 @@ def export_tau2(session: Session, with_optional: bool = False) -> dict[str, Any]
     )
     orders = session.scalars(
         select(Order)
-        .options(selectinload(Order.items), selectinload(Order.fulfillments), selectinload(Order.payments))
+        .options(
+            selectinload(Order.items),
+            selectinload(Order.fulfillments),
+            selectinload(Order.payments),
+        )
         .order_by(Order.position)
     )
     return {

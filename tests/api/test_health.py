@@ -19,7 +19,9 @@ def test_health_ready_and_docs(engine: Engine) -> None:
 
 
 def test_ready_reports_503_when_database_is_unreachable() -> None:
-    dead = make_engine("postgresql+psycopg://nobody:x@127.0.0.1:1/none", connect_args={"connect_timeout": 1})
+    dead = make_engine(
+        "postgresql+psycopg://nobody:x@127.0.0.1:1/none", connect_args={"connect_timeout": 1}
+    )
     with TestClient(create_app(dead)) as client:
         assert client.get("/health").status_code == 200
         assert client.get("/ready").status_code == 503

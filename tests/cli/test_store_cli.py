@@ -20,7 +20,9 @@ from tests.conftest import TAU2_DB
 runner = CliRunner()
 
 
-def test_import_then_export_tau2_is_identical(store_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_import_then_export_tau2_is_identical(
+    store_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("KEFU_DATABASE_URL", store_url)
     result = runner.invoke(app, ["import", "tau2", str(TAU2_DB)])
     assert result.exit_code == 0, result.output
@@ -64,7 +66,11 @@ def _free_port() -> int:
 @pytest.mark.slow
 def test_kefu_demo_serves_docs_and_health(tmp_path: Path) -> None:
     port = _free_port()
-    env = {**os.environ, "KEFU_DATA_DIR": str(tmp_path / "demo"), "KEFU_TAU2_DIR": str(TAU2_DB.parent)}
+    env = {
+        **os.environ,
+        "KEFU_DATA_DIR": str(tmp_path / "demo"),
+        "KEFU_TAU2_DIR": str(TAU2_DB.parent),
+    }
     env.pop("KEFU_DATABASE_URL", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "kefu.cli.main", "demo", "--port", str(port)],

@@ -12,7 +12,10 @@ from tests.conftest import TAU2_DB
 
 def _counts() -> tuple[int, ...]:
     with session_scope() as s:
-        return tuple(int(s.scalar(select(func.count()).select_from(m)) or 0) for m in (Customer, Order, Product, ApiKey))
+        return tuple(
+            int(s.scalar(select(func.count()).select_from(m)) or 0)
+            for m in (Customer, Order, Product, ApiKey)
+        )
 
 
 def test_demo_is_idempotent_and_bilingual(store_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -29,4 +32,6 @@ def test_demo_is_idempotent_and_bilingual(store_url: str, monkeypatch) -> None: 
     assert first[-2] == second[-2]  # same admin key shown both times
     with session_scope() as s:
         assert s.get(Product, "8800000001").name == "保温杯"  # type: ignore[union-attr]
-        assert s.scalar(select(func.count()).select_from(Order).where(Order.placed_at.is_(None))) == 0
+        assert (
+            s.scalar(select(func.count()).select_from(Order).where(Order.placed_at.is_(None))) == 0
+        )

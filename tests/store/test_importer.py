@@ -30,11 +30,16 @@ def test_csv_products_import_groups_variants(session: Session, tmp_path: Path) -
     session.commit()
     cup = session.get(Product, "P1")
     assert cup is not None and cup.name_zh == "茶杯"
-    assert [v.options for v in cup.variants] == [{"color": "white", "size": "S"}, {"color": "blue", "size": "L"}]
+    assert [v.options for v in cup.variants] == [
+        {"color": "white", "size": "S"},
+        {"color": "blue", "size": "L"},
+    ]
     assert str(session.get(Variant, "V3").price) == "39.90"  # type: ignore[union-attr]
 
 
-def test_malformed_csv_reports_bad_rows_and_changes_nothing(session: Session, tmp_path: Path) -> None:
+def test_malformed_csv_reports_bad_rows_and_changes_nothing(
+    session: Session, tmp_path: Path
+) -> None:
     good = tmp_path / "good.csv"
     good.write_text(PRODUCTS_CSV, encoding="utf-8")
     import_file(session, good, "products")
@@ -64,7 +69,9 @@ def test_malformed_csv_reports_bad_rows_and_changes_nothing(session: Session, tm
     assert session.get(Product, "P9") is None
 
 
-def test_orders_must_reference_known_customers_variants_and_payment_methods(session: Session, tmp_path: Path) -> None:
+def test_orders_must_reference_known_customers_variants_and_payment_methods(
+    session: Session, tmp_path: Path
+) -> None:
     import_bundle(session, ZH_STORE)
     session.commit()
     orders_before = _count(session, Order)
@@ -109,7 +116,9 @@ def test_valid_orders_csv_creates_items_and_payment(session: Session, tmp_path: 
 
 def test_json_customers_with_bad_email_rejected(session: Session, tmp_path: Path) -> None:
     path = tmp_path / "customers.json"
-    path.write_text('[{"customer_id": "a_1", "first_name": "A", "last_name": "B", "email": "not-an-email"}]')
+    path.write_text(
+        '[{"customer_id": "a_1", "first_name": "A", "last_name": "B", "email": "not-an-email"}]'
+    )
     with pytest.raises(ImportFailed) as info:
         import_file(session, path, "customers")
     assert info.value.errors[0].row == 1 and "email" in info.value.errors[0].reason

@@ -29,7 +29,9 @@ def test_tau2_round_trip_is_identical(tau2_session: Session, tau2_data: dict[str
 
 
 def test_money_is_exact_decimal(tau2_session: Session) -> None:
-    card = tau2_session.scalars(select(PaymentMethod).where(PaymentMethod.balance.is_not(None))).first()
+    card = tau2_session.scalars(
+        select(PaymentMethod).where(PaymentMethod.balance.is_not(None))
+    ).first()
     assert card is not None and isinstance(card.balance, Decimal)
     total = tau2_session.scalar(select(func.sum(Variant.price)))
     assert isinstance(total, Decimal) and total == total.quantize(Decimal("0.01"))

@@ -77,13 +77,18 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     env.pop("KEFU_DATABASE_URL", None)
     log = (data_dir / "server.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kefu.cli.main", "demo", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+        [sys.executable, "-m", "kefu.cli.main", "demo", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 300
     while time.time() < deadline:
         if proc.poll() is not None:
-            raise AssertionError("kefu demo exited: " + (data_dir / "server.log").read_text()[-3000:])
+            raise AssertionError(
+                "kefu demo exited: " + (data_dir / "server.log").read_text()[-3000:]
+            )
         try:
             if httpx.get(url + "/health", timeout=1).status_code == 200:
                 break

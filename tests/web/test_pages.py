@@ -38,7 +38,9 @@ def _say(chat: FrameLocator | Page, text: str) -> None:
     expect(replies.last.locator(".body")).not_to_have_text("…", timeout=30_000)
 
 
-def test_customer_cancels_order_in_widget_after_explicit_yes(page: Page, live_server: LiveServer, shot: Any) -> None:
+def test_customer_cancels_order_in_widget_after_explicit_yes(
+    page: Page, live_server: LiveServer, shot: Any
+) -> None:
     page.goto(f"{live_server.url}/shop")
     page.locator("#kefu-launcher").click()
     chat = page.frame_locator("#kefu-frame")
@@ -60,7 +62,9 @@ def test_customer_cancels_order_in_widget_after_explicit_yes(page: Page, live_se
     shot(page, "widget-cancelled")
 
 
-def test_chinese_policy_question_shows_a_citation(page: Page, live_server: LiveServer, shot: Any) -> None:
+def test_chinese_policy_question_shows_a_citation(
+    page: Page, live_server: LiveServer, shot: Any
+) -> None:
     page.goto(f"{live_server.url}/widget?lang=zh")
     _say(page, "你们的退货政策是什么？")
     citation = page.locator(".citations cite").first
@@ -106,12 +110,16 @@ def test_handoff_agent_claims_replies_and_customer_sees_it(
     expect(agent.locator("#conv-status")).to_have_text("Sent.")
     shot(agent, "console-claimed-reply")
 
-    expect(customer.locator(".msg.agent").last).to_contain_text("checking your refund", timeout=15_000)
+    expect(customer.locator(".msg.agent").last).to_contain_text(
+        "checking your refund", timeout=15_000
+    )
     shot(customer, "widget-agent-reply")
 
     # a second agent cannot take the same conversation
     other = httpx.post(
-        f"{live_server.url}/v1/handoffs/{conv_id}/claim", headers={"X-API-Key": live_server.staff_key}, timeout=30
+        f"{live_server.url}/v1/handoffs/{conv_id}/claim",
+        headers={"X-API-Key": live_server.staff_key},
+        timeout=30,
     )
     assert other.status_code == 409
 
@@ -144,6 +152,8 @@ def test_dashboard_renders_its_charts(page: Page, live_server: LiveServer, shot:
     page.locator("#login button[type=submit]").click()
     expect(page.locator("#app")).to_be_visible()
     for chart in ("chart-daily", "chart-reasons", "chart-intents", "chart-sentiment"):
-        expect(page.locator(f"#{chart}[data-rendered=true] canvas")).to_have_count(1, timeout=15_000)
+        expect(page.locator(f"#{chart}[data-rendered=true] canvas")).to_have_count(
+            1, timeout=15_000
+        )
     assert page.locator("#kpi-conversations").inner_text() != "–"
     shot(page, "dashboard")

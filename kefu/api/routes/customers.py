@@ -31,21 +31,32 @@ def _sentiment(session: SessionDep, customer_id: str) -> dict[str, Any]:
         .order_by(Review.created_at.desc())
         .limit(20)
     ).all()
+    review_scores = [r.sentiment_score for r in reviews if r.sentiment_score is not None]
     chat = session.scalars(
         select(Message.sentiment)
         .join(Conversation, Conversation.id == Message.conversation_id)
-        .where(Conversation.customer_id == customer_id, Message.role == "customer", Message.sentiment.is_not(None))
+        .where(
+            Conversation.customer_id == customer_id,
+            Message.role == "customer",
+            Message.sentiment.is_not(None),
+        )
         .order_by(Message.created_at.desc())
         .limit(50)
     ).all()
     return {
         "reviews": len(reviews),
-        "review_mean": round(statistics.fmean(r.sentiment_score for r in reviews), 3) if reviews else None,  # type: ignore[misc]
+        "review_mean": round(statistics.fmean(review_scores), 3) if review_scores else None,
         "recent_reviews": [
-            {"product_id": r.product_id, "rating": r.rating, "sentiment": r.sentiment, "body": r.body[:300]} for r in reviews[:5]
+            {
+                "product_id": r.product_id,
+                "rating": r.rating,
+                "sentiment": r.sentiment,
+                "body": r.body[:300],
+            }
+            for r in reviews[:5]
         ],
         "chat_messages": len(chat),
-        "chat_mean": round(statistics.fmean(chat), 3) if chat else None,
+        "chat_mean": round(statistics.fmean(c for c in chat if c is not None), 3) if chat else None,
     }
 
 

@@ -10,16 +10,25 @@ from fastapi.responses import FileResponse, HTMLResponse
 from kefu.web import STATIC_DIR
 
 router = APIRouter(include_in_schema=False)
-_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".html": "text/html; charset=utf-8"}
+_TYPES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+}
 _HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
 _CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; "
     "connect-src 'self'; frame-ancestors *"
 )
 
 
 def _page(name: str) -> FileResponse:
-    return FileResponse(STATIC_DIR / name, media_type=_TYPES[".html"], headers={**_HEADERS, "Content-Security-Policy": _CSP})
+    return FileResponse(
+        STATIC_DIR / name,
+        media_type=_TYPES[".html"],
+        headers={**_HEADERS, "Content-Security-Policy": _CSP},
+    )
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -55,16 +64,26 @@ def dashboard() -> FileResponse:
 @router.get("/widget.js")
 def widget_js() -> FileResponse:
     """The one-tag embed script."""
-    return FileResponse(STATIC_DIR / "widget.js", media_type=_TYPES[".js"], headers={**_HEADERS, "Access-Control-Allow-Origin": "*"})
+    return FileResponse(
+        STATIC_DIR / "widget.js",
+        media_type=_TYPES[".js"],
+        headers={**_HEADERS, "Access-Control-Allow-Origin": "*"},
+    )
 
 
 @router.get("/static/{path:path}")
 def static(path: str) -> FileResponse:
     """Static assets (no directory listing; nothing outside the static folder)."""
     target = (STATIC_DIR / path).resolve()
-    if not target.is_file() or STATIC_DIR.resolve() not in target.parents or target.suffix not in (*_TYPES, ".txt"):
+    if (
+        not target.is_file()
+        or STATIC_DIR.resolve() not in target.parents
+        or target.suffix not in (*_TYPES, ".txt")
+    ):
         raise HTTPException(404, "not found")
-    return FileResponse(target, media_type=_TYPES.get(target.suffix, "text/plain; charset=utf-8"), headers=_HEADERS)
+    return FileResponse(
+        target, media_type=_TYPES.get(target.suffix, "text/plain; charset=utf-8"), headers=_HEADERS
+    )
 
 
 def static_path(name: str) -> Path:
