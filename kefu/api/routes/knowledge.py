@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile, status
 from pydantic import BaseModel
 
-from kefu.api.deps import AgentDep
+from kefu.api.deps import AdminDep, AgentDep
 from kefu.knowledge import DocumentInfo, FileResult, KnowledgeBase
 
 router = APIRouter(prefix="/v1/knowledge", tags=["knowledge"])
@@ -56,13 +56,13 @@ async def upload_document(
     kb = _kb(request)
     name = (file.filename or "").rsplit("/", 1)[-1]
     if not name:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "the upload needs a file name")
+        raise HTTPException(422, "the upload needs a file name")
     raw = await file.read(int(kb.settings.max_file_mb * 1024 * 1024) + 1)
     from starlette.concurrency import run_in_threadpool
 
     result = await run_in_threadpool(kb.ingest_bytes, name, raw, source=source or name)
     if result.status == "error":
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, f"{result.source}: {result.reason}")
+        raise HTTPException(422, f"{result.source}: {result.reason}")
     return result
 
 
@@ -73,7 +73,7 @@ def list_documents(request: Request, _staff: AgentDep) -> list[DocumentInfo]:
 
 
 @router.delete("/documents/{document_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_document(document_id: int, request: Request, _staff: AgentDep) -> None:
+def delete_document(document_id: int, request: Request, _admin: AdminDep) -> None:
     """Remove a document and its chunks from the store and the index."""
     kb = _kb(request)
     doc = next((d for d in kb.documents() if d.id == document_id), None)
