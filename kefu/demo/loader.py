@@ -112,6 +112,7 @@ def load_demo(console: Console | None = None, tau2_path: Path | None = None) -> 
         lines.append(f"store now has {total} orders")
         key = demo_admin_key(session)
     lines.extend(load_demo_knowledge(settings.tau2_dir / "policy.md"))
+    lines.extend(load_demo_analytics())
     lines.append(f"staff console key (admin): {key}")
     lines.append(f"open http://{settings.host}:{settings.port}/ (API docs at /docs)")
     return lines
@@ -133,3 +134,17 @@ def load_demo_knowledge(policy: Path | None = None) -> list[str]:
         return ", ".join(c for c in counts if not c.startswith("0 ")) or "nothing to do"
 
     return [f"knowledge base: documents {_summary(docs)}; catalogue {_summary(catalog)}"]
+
+
+def load_demo_analytics() -> list[str]:
+    """Customer metrics (RFM, CLV, churn) and order risk scores for the console and dashboard."""
+    from kefu.analytics import recompute_customer_metrics
+    from kefu.risk import score_all_orders
+
+    with session_scope() as session:
+        metrics = recompute_customer_metrics(session, as_of=DEMO_NOW)
+        risk = score_all_orders(session)
+    return [
+        f"customer analytics: {metrics.customers} customers scored in {metrics.seconds:.1f} s",
+        f"order risk: {risk.flagged} of {risk.orders} orders flagged for review",
+    ]

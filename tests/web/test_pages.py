@@ -157,3 +157,20 @@ def test_dashboard_renders_its_charts(page: Page, live_server: LiveServer, shot:
         )
     assert page.locator("#kpi-conversations").inner_text() != "–"
     shot(page, "dashboard")
+
+
+def test_risk_review_queue_lists_reasons_and_takes_a_decision(page: Page, live_server: LiveServer, shot: Any) -> None:
+    page.goto(f"{live_server.url}/console/risk")
+    page.locator("#key").fill(live_server.staff_key)
+    page.locator("#login button[type=submit]").click()
+    rows = page.locator("#queue tbody tr[data-order-id]")
+    expect(rows.first).to_be_visible(timeout=15_000)
+    count = rows.count()
+    first = rows.first
+    order_id = first.get_attribute("data-order-id")
+    assert first.locator("li").count() >= 1  # at least one explained reason
+    shot(page, "risk-review-queue")
+    first.get_by_role("button", name="Legitimate").click()
+    expect(page.locator("#status")).to_contain_text(f"{order_id} marked legitimate")
+    expect(page.locator(f'#queue tbody tr[data-order-id="{order_id}"]')).to_have_count(0)
+    expect(rows).to_have_count(count - 1)

@@ -22,7 +22,7 @@ def create_order(body: OrderIn, session: SessionDep, _admin: AdminDep) -> dict[s
         import_records(session, "orders", [body.model_dump(mode="json")])
     except ImportFailed as exc:
         raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_ENTITY, [e.reason for e in exc.errors]
+            422, [e.reason for e in exc.errors]
         ) from None
     order = session.get(Order, body.order_id)
     assert order is not None

@@ -61,6 +61,12 @@ def dashboard() -> FileResponse:
     return _page("dashboard.html")
 
 
+@router.get("/console/risk", response_class=HTMLResponse)
+def risk_review() -> FileResponse:
+    """Flagged orders waiting for a staff decision."""
+    return _page("risk.html")
+
+
 @router.get("/widget.js")
 def widget_js() -> FileResponse:
     """The one-tag embed script."""
