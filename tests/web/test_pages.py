@@ -123,6 +123,19 @@ def test_handoff_agent_claims_replies_and_customer_sees_it(
     )
     assert other.status_code == 409
 
+    # closing asks the customer for a rating, which is recorded
+    agent.locator("#close").click()
+    expect(agent.locator("#conv-status")).to_contain_text("Closed")
+    stars = customer.locator(".csat button")
+    expect(stars).to_have_count(5, timeout=15_000)
+    stars.nth(4).click()
+    expect(customer.locator(".csat")).to_contain_text("Thank you")
+    shot(customer, "widget-csat")
+    report = httpx.get(
+        f"{live_server.url}/v1/analytics/support", headers={"X-API-Key": live_server.staff_key}, timeout=30
+    ).json()
+    assert report["csat_responses"] >= 1
+
 
 def test_xss_payload_is_shown_as_text_in_widget_and_console(
     browser: Browser, live_server: LiveServer, shot: Any
