@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, func, select
 
 from kefu.knowledge import KnowledgeBase
@@ -81,6 +82,7 @@ def test_text_pdf_and_json_faq_are_ingested(kb: KnowledgeBase, tmp_path: Path) -
     assert zh.source == "extra.json" and zh.section == "周日发货吗？" and zh.language == "zh"
 
 
+@pytest.mark.slow
 def test_reingest_skips_unchanged_and_reembeds_only_changed_document(
     kb: KnowledgeBase, encoder: CountingEncoder, tmp_path: Path
 ) -> None:
@@ -143,6 +145,7 @@ def test_other_process_changes_are_picked_up(
     assert reader.search("Do you offer gift wrapping?", k=1)[0].source == "faq.csv"
 
 
+@pytest.mark.slow
 def test_catalogue_chunks_answer_cross_language_and_filter_by_product(
     tau2_engine: Engine, tmp_path: Path, encoder: CountingEncoder
 ) -> None:
