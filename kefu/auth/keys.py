@@ -99,4 +99,5 @@ def issue_key(session: Session, name: str, role: Role = Role.AGENT) -> tuple[Key
     """Like :func:`create_key`, also returning the stored key's description (for the admin API)."""
     secret = create_key(session, name, role)
     key = session.scalars(select(ApiKey).where(ApiKey.key_hash == _hash(secret))).one()
-    return KeyInfo(key.id, key.name, Role(key.role), key.prefix, key.created_at, key.revoked_at), secret
+    info = KeyInfo(key.id, key.name, Role(key.role), key.prefix, key.created_at, key.revoked_at)
+    return info, secret

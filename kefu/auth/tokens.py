@@ -71,7 +71,8 @@ def sign_site_identity(customer_id: str, ttl_s: int = 3600, key: str | None = No
     Signed with ``KEFU_SITE_SECRET`` when set, so the store holds a key that can vouch for
     its own customers but cannot mint conversation tokens (those use ``KEFU_SECRET_KEY``).
     """
-    return sign_token({"kind": SITE_IDENTITY_KIND, "customer_id": customer_id}, ttl_s, key or _site_key())
+    claims = {"kind": SITE_IDENTITY_KIND, "customer_id": customer_id}
+    return sign_token(claims, ttl_s, key or _site_key())
 
 
 def verify_site_identity(token: str, key: str | None = None) -> str:

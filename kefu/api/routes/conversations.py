@@ -7,7 +7,7 @@ import re
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, Field
@@ -70,6 +70,17 @@ def _customer_conversation(authorization: str | None, conversation_id: str) -> N
         raise HTTPException(status.HTTP_404_NOT_FOUND, "conversation not found")
 
 
+def _conversation_access(
+    conversation_id: str, authorization: Annotated[str | None, Header()] = None
+) -> str:
+    """Dependency form, so a missing token is 401 before the body is even validated."""
+    _customer_conversation(authorization, conversation_id)
+    return conversation_id
+
+
+CustomerConversation = Annotated[str, Depends(_conversation_access)]
+
+
 @router.post("", response_model=OpenResponse, status_code=status.HTTP_201_CREATED)
 def open_chat(body: OpenRequest, request: Request) -> OpenResponse:
     """Open a conversation; returns its id and the token the customer uses for it."""
@@ -101,12 +112,11 @@ async def post_message(
     conversation_id: str,
     body: MessageRequest,
     request: Request,
-    authorization: Annotated[str | None, Header()] = None,
+    _access: CustomerConversation,
     accept: Annotated[str | None, Header()] = None,
     stream: Annotated[bool, Query(description="Stream server-sent events")] = False,
 ) -> Any:
     """Send a customer message; JSON reply, or SSE (deltas, then the structured reply)."""
-    _customer_conversation(authorization, conversation_id)
     assistant = get_assistant(request.app.state.engine)
     try:
         reply = await run_in_threadpool(
@@ -155,9 +165,8 @@ def post_feedback(
     conversation_id: str,
     body: FeedbackRequest,
     session: SessionDep,
-    authorization: Annotated[str | None, Header()] = None,
+    _access: CustomerConversation,
 ) -> dict[str, Any]:
     """CSAT (1-5) from the customer, asked when the conversation closes."""
-    _customer_conversation(authorization, conversation_id)
     feedback = record_csat(session, conversation_id, body.score, body.comment)
     return {"conversation_id": conversation_id, "score": feedback.score}
