@@ -105,6 +105,12 @@ class Stream:
         """Consume the rest of the stream and return the whole text."""
         return "".join(self)
 
+    def close(self) -> None:
+        """Stop generating early (frees the local model for the next caller at once)."""
+        close = getattr(self._deltas, "close", None)
+        if close is not None:
+            close()
+
 
 @dataclass
 class _Usage:
