@@ -54,6 +54,10 @@ class Settings(BaseSettings):
         default="", description="Signs store-site customer identities; empty = secret_key."
     )
 
+    encoder_threads: int = Field(
+        default=1, description="BLAS threads for the sentence encoder (1 is fastest per query)."
+    )
+
     llm_backend: Literal["none", "local", "openai"] = "none"
     llm_model_path: Path | None = None
     llm_base_url: str = ""

@@ -20,6 +20,7 @@ from kefu.store.tau2 import import_tau2, load_db_json
 DATA = Path(__file__).resolve().parent / "data"
 KNOWLEDGE = Path(__file__).resolve().parent / "knowledge"
 ZH_STORE = DATA / "zh_store.json"
+REVIEWS = DATA / "reviews.json"
 TAU2_SAMPLE_PRODUCT = "9523456873"
 ZH_SAMPLE_PRODUCT = "8800000001"
 DEMO_NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -34,29 +35,32 @@ def assign_demo_dates(session: Session, now: datetime = DEMO_NOW) -> int:
     """Give undated (tau2) customers and orders plausible, reproducible dates.
 
     tau2 has no timestamps; analytics need them. Sign-up is 6-30 months back; orders follow
-    sign-up, pending ones within the last two weeks, delivered/cancelled ones earlier.
+    sign-up, pending ones within the last two weeks, processed ones within the last two.
+    About half of the customers whose orders are all finished (delivered, cancelled,
+    returned) stopped buying 8+ months ago, so churn warnings have someone to warn about.
     """
-    changed = 0
-    orders = session.scalars(select(Order).where(Order.placed_at.is_(None)))
-    signups: dict[str, datetime] = {}
+    orders = list(session.scalars(select(Order).where(Order.placed_at.is_(None))))
+    finished = {"delivered", "cancelled", "return requested", "exchange requested"}
+    by_customer: dict[str, list[Order]] = {}
     for order in orders:
-        cid = order.customer_id
-        if cid not in signups:
-            signups[cid] = now - timedelta(days=180 + 720 * _unit("signup:" + cid))
-            customer = session.get(Customer, cid)
-            if customer is not None:
-                customer.created_at = signups[cid]
-        start = signups[cid]
-        if order.status.startswith("pending"):
-            placed = now - timedelta(days=14 * _unit("o:" + order.id), hours=1)
-        elif order.status == "processed":
-            placed = now - timedelta(days=3 + 11 * _unit("o:" + order.id))
-        else:
-            span = max((now - start).days - 14, 1)
-            placed = start + timedelta(days=span * _unit("o:" + order.id))
-        order.placed_at = max(placed, start + timedelta(hours=1))
-        changed += 1
-    return changed
+        by_customer.setdefault(order.customer_id, []).append(order)
+    for cid, own in by_customer.items():
+        start = now - timedelta(days=180 + 720 * _unit("signup:" + cid))
+        customer = session.get(Customer, cid)
+        if customer is not None:
+            customer.created_at = start
+        lapsed = all(o.status in finished for o in own) and _unit("lapsed:" + cid) < 0.5
+        end = now - timedelta(days=240) if lapsed else now - timedelta(days=14)
+        span = max((end - start).days, 1)
+        for order in own:
+            if order.status.startswith("pending"):
+                placed = now - timedelta(days=14 * _unit("o:" + order.id), hours=1)
+            elif order.status == "processed":
+                placed = now - timedelta(days=3 + 11 * _unit("o:" + order.id))
+            else:
+                placed = start + timedelta(days=span * _unit("o:" + order.id))
+            order.placed_at = max(placed, start + timedelta(hours=1))
+    return len(orders)
 
 
 def demo_admin_key(session: Session) -> str:
@@ -112,6 +116,7 @@ def load_demo(console: Console | None = None, tau2_path: Path | None = None) -> 
         lines.append(f"store now has {total} orders")
         key = demo_admin_key(session)
     lines.extend(load_demo_knowledge(settings.tau2_dir / "policy.md"))
+    lines.extend(load_demo_reviews())
     lines.extend(load_demo_analytics())
     lines.append(f"staff console key (admin): {key}")
     lines.append(f"open http://{settings.host}:{settings.port}/ (API docs at /docs)")
@@ -148,3 +153,27 @@ def load_demo_analytics() -> list[str]:
         f"customer analytics: {metrics.customers} customers scored in {metrics.seconds:.1f} s",
         f"order risk: {risk.flagged} of {risk.orders} orders flagged for review",
     ]
+
+
+def load_demo_reviews() -> list[str]:
+    """Product reviews for the sentiment trends and alerts (only into a store without any)."""
+    import json
+
+    from kefu.reviews.service import ingest_review
+    from kefu.store.models import Review
+
+    with session_scope() as session:
+        if session.scalar(select(func.count()).select_from(Review)):
+            return ["reviews: already loaded"]
+        records = json.loads(REVIEWS.read_text(encoding="utf-8"))["reviews"]
+        for n, rec in enumerate(records):
+            when = DEMO_NOW - timedelta(days=rec["days_ago"], hours=int(24 * _unit(f"review:{n}")))
+            ingest_review(
+                session,
+                rec["product_id"],
+                rec["body"],
+                rec["rating"],
+                language=rec["language"],
+                created_at=when,
+            )
+    return [f"reviews: {len(records)} analysed"]

@@ -55,9 +55,30 @@
       bar("chart-segments", segs.map((s) => s.segment || s.name), segs.map((s) => s.customers !== undefined ? s.customers : s.count), false);
     } catch (e) { $("chart-segments").textContent = "Run `kefu analytics recompute` to see segments."; }
   }
+  function rows(tableId, data, cells) {
+    const body = $(tableId).querySelector("tbody");
+    body.replaceChildren();
+    for (const item of data) {
+      const tr = document.createElement("tr");
+      for (const value of cells(item)) { const td = document.createElement("td"); td.textContent = value; tr.appendChild(td); }
+      body.appendChild(tr);
+    }
+  }
+  async function refreshCustomers() {
+    try {
+      const clv = await api("/v1/analytics/clv");
+      bar("chart-clv", clv.histogram.map((b) => Math.round(b.lower) + "–" + Math.round(b.upper)), clv.histogram.map((b) => b.customers), false);
+      const churn = await api("/v1/analytics/churn");
+      rows("churn", churn.customers.slice(0, 10), (c) => [c.name, c.segment, c.p_alive === null ? "–" : c.p_alive.toFixed(2), c.clv === null ? "–" : c.clv]);
+    } catch (e) { $("chart-clv").textContent = "Run `kefu analytics recompute` to see lifetime values."; }
+    try {
+      const a = await api("/v1/reviews/alerts");
+      rows("alerts", a.alerts, (x) => [x.product_id, Math.round(x.baseline_negative_share * 100) + "% → " + Math.round(x.recent_negative_share * 100) + "% (z=" + x.z.toFixed(2) + ")", x.top_negative_aspects.join(", ")]);
+    } catch (e) { /* reviews are optional */ }
+  }
   function start(k) {
     key = k; sessionStorage.setItem(KEY, k);
-    return refresh().then(() => { $("login").hidden = true; $("app").hidden = false; });
+    return refresh().then(() => { $("login").hidden = true; $("app").hidden = false; refreshCustomers(); });
   }
   $("login").addEventListener("submit", (e) => {
     e.preventDefault();
