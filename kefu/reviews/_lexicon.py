@@ -25,7 +25,7 @@ NEGATIVE_ZH: frozenset[str] = _words(
     敷衍 态度差 不理 不回 推脱 冷漠 无语 退货 退款 投诉 偏大 偏小 太大 太小 不合身 紧 松 短 长
     卡 卡顿 发热 死机 故障 问题 一般 差评 不好 不行 弄丢 丢件 延误 晚到 拖 错发 漏发 少发 缺件
     磨脚 夹脚 掉漆 生锈 断 裂 碎 凹 脏 旧 二手 翻新 不满 气人 恶心 生气 愤怒 骗子 骗人 欺骗
-    不靠谱 不灵 没用 凑合
+    不靠谱 不灵 没用 凑合 过分 离谱 差劲 火大 恼火 受不了
     退 黑心 没收到 没到 不发货 没回复 不回复 不处理 没反应
     简陋 恶劣 湿 麻烦 没解决 不更新 推来推去 摔 少 等了 才 摔坏 开封"""
 )
@@ -97,3 +97,88 @@ EXPECTED_EVENTS_EN: frozenset[str] = _words(
 
 CONTRAST_ZH: tuple[str, ...] = ("但是", "可是", "不过", "然而", "但", "却", "就是")
 CONTRAST_EN: frozenset[str] = frozenset({"but", "however", "though", "although", "yet", "except"})
+
+ANGER_EN: tuple[str, ...] = (
+    "angry",
+    "furious",
+    "livid",
+    "outraged",
+    "pissed",
+    "frustrated",
+    "frustrating",
+    "fed up",
+    "sick of",
+    "tired of",
+    "had enough",
+    "unacceptable",
+    "ridiculous",
+    "outrageous",
+    "disgusting",
+    "disgraceful",
+    "pathetic",
+    "what a joke",
+    "a joke",
+    "worst",
+    "scam",
+    "rip off",
+    "ripoff",
+    "ripped off",
+    "never again",
+    "fuming",
+    "annoyed",
+    "enraged",
+    "terrible service",
+    "horrible service",
+    "useless",
+    "incompetent",
+)
+"""Stated anger or exasperation: in a short chat message these decide the polarity outright."""
+
+ANGER_ZH: tuple[str, ...] = (
+    "太过分",
+    "过分",
+    "气死",
+    "生气",
+    "愤怒",
+    "火大",
+    "恼火",
+    "受不了",
+    "忍无可忍",
+    "岂有此理",
+    "不像话",
+    "什么服务",
+    "什么态度",
+    "什么破",
+    "垃圾",
+    "骗子",
+    "坑人",
+    "太坑",
+    "无语",
+    "离谱",
+    "恶心",
+    "投诉",
+    "再也不",
+    "差劲",
+    "欺人太甚",
+    "烦死",
+    "郁闷",
+    "不能接受",
+    "无法接受",
+    "没法接受",
+)
+"""Chinese counterparts of :data:`ANGER_EN` (whole expressions, matched as substrings)."""
+
+INTENSIFIERS_EN: frozenset[str] = _words(
+    "very so really extremely absolutely totally completely utterly beyond incredibly"
+)
+INTENSIFIERS_ZH: tuple[str, ...] = (
+    "太",
+    "非常",
+    "特别",
+    "十分",
+    "真是",
+    "真的",
+    "简直",
+    "很",
+    "超",
+)

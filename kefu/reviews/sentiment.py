@@ -8,6 +8,7 @@ function never needs a download to work.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -18,6 +19,13 @@ Label = Literal["positive", "neutral", "negative"]
 
 NEUTRAL_BAND = 0.2
 """Scores inside (-band, band) are neutral: shop text is often factual ("where is my order")."""
+
+ANGER_FLOOR = -0.5
+"""Highest score a short message that states anger can get ("this is unacceptable")."""
+STRONG_ANGER_FLOOR = -0.7
+"""... and one that intensifies it ("I am very angry", "你们太过分了！")."""
+SHORT_MESSAGE = {"zh": 40, "en": 25}
+"""Up to this many characters (zh) or words (en) a message counts as a short chat turn."""
 
 
 @dataclass(frozen=True)
@@ -59,8 +67,60 @@ def analyze_sentiment(text: str, language: str | None = None) -> Sentiment:
         # With no opinion word at all the text is most likely factual ("where is my order").
         if lexical == 0.0 and not _has_opinion_word(text, lang):
             score *= 0.4
+    # Review-trained models read "I am very angry" as mild; in a short chat turn stated anger
+    # is the message, so it sets a ceiling (unless opinion words elsewhere outweigh it).
+    anger = anger_level(text, lang)
+    if anger and lexical <= 0.0 and _length(text, lang) <= SHORT_MESSAGE[lang]:
+        score = min(score, STRONG_ANGER_FLOOR if anger > 1 else ANGER_FLOOR)
     score = max(-1.0, min(1.0, score))
     return Sentiment(label_for(score), round(score, 4), round(_confidence(score), 4), lang)
+
+
+def _length(text: str, language: str) -> int:
+    return len(text.strip()) if language == "zh" else len(en_words(text))
+
+
+_CONTRAST_EN = re.compile(r"\b(?:but|however|though|although)\b", re.IGNORECASE)
+_CONTRAST_ZH = re.compile("但是|可是|不过|然而|但")
+
+
+def _after_last_contrast(text: str, language: str) -> str:
+    pattern = _CONTRAST_ZH if language == "zh" else _CONTRAST_EN
+    ends = [m.end() for m in pattern.finditer(text)]
+    return text[ends[-1] :] if ends else text
+
+
+def anger_level(text: str, language: str) -> int:
+    """0: no stated anger; 1: stated ("this is unacceptable"); 2: intensified or exclaimed.
+
+    A negator just before the expression cancels it ("I'm not angry", "我不生气"), and only
+    the part after the last "but/但是" counts ("I was angry, but you fixed it").
+    """
+    level = 0
+    text = _after_last_contrast(text, language)
+    if language == "zh":
+        for phrase in lex.ANGER_ZH:
+            start = text.find(phrase)
+            if start < 0:
+                continue
+            prefix = text[max(0, start - 3) : start]
+            if any(n in prefix for n in lex.NEGATORS_ZH):
+                continue
+            strong = phrase.startswith("太") or any(i in prefix for i in lex.INTENSIFIERS_ZH)
+            level = max(level, 2 if strong or "！" in text or "!" in text else 1)
+        return level
+    words = en_words(text)
+    for phrase in lex.ANGER_EN:
+        target = phrase.split()
+        for i in range(len(words) - len(target) + 1):
+            if words[i : i + len(target)] != target:
+                continue
+            before = words[max(0, i - 3) : i]
+            if any(w in lex.NEGATORS_EN or w.endswith("n't") for w in before):
+                continue
+            strong = bool(set(before[-2:]) & lex.INTENSIFIERS_EN) or "!" in text
+            level = max(level, 2 if strong else 1)
+    return level
 
 
 def _has_opinion_word(text: str, language: str) -> bool:

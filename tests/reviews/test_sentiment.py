@@ -35,3 +35,40 @@ def test_result_fields_stay_in_range_and_language_is_guessed() -> None:
     assert analyze_sentiment("物流很慢").language == "zh"
     assert analyze_sentiment("fast shipping").language == "en"
     assert analyze_sentiment("fast shipping", "zh").language == "zh"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I am very angry",
+        "this is unacceptable",
+        "I am so frustrated with you",
+        "This is ridiculous, I want my money back",
+        "fed up with waiting",
+        "你们太过分了",
+        "气死我了",
+        "你们这是什么服务",
+    ],
+)
+def test_stated_anger_in_a_short_message_is_clearly_negative(text: str) -> None:
+    result = analyze_sentiment(text)
+    assert result.label == "negative"
+    assert result.score <= -0.5
+
+
+def test_intensified_anger_is_stronger_than_plain_anger() -> None:
+    assert analyze_sentiment("I am very angry!").score < analyze_sentiment("I am angry").score
+    assert analyze_sentiment("你们太过分了").score < analyze_sentiment("气死我了").score
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I am not angry",
+        "我不生气",
+        "I was angry at first but you fixed it, great service, thanks",
+        "虽然很生气，不过问题解决了，谢谢",
+    ],
+)
+def test_negated_or_resolved_anger_is_not_negative(text: str) -> None:
+    assert analyze_sentiment(text).label != "negative"
