@@ -37,7 +37,7 @@ def list_orders(
     flagged: bool | None = True,
     reviewed: bool | None = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[RiskAssessment]:
     """Review queue: scored orders, highest risk first (default: flagged, not reviewed)."""
     return review_queue(session, flagged=flagged, reviewed=reviewed, limit=limit, offset=offset)
