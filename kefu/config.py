@@ -77,6 +77,10 @@ class Settings(BaseSettings):
 
     store_policy_file: Path | None = None
     default_language: Literal["zh", "en"] = "en"
+    nlu_order_id_patterns: list[str] = Field(
+        default_factory=list,
+        description="Extra regexes for the store's own order ids (JSON list; group 'id' = value).",
+    )
 
     tau2_dir: Path = Field(default=PROJECT_ROOT.parent / "shared" / "tau2-retail")
 

@@ -61,24 +61,62 @@ _AMOUNT_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"({_NUM})\s?(?:元|块钱|块|rmb|RMB|CNY|yuan)"), "CNY"),
 ]
 
-_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_EN_ORDINALS = {
-    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
-    "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "last": -1,
+_CN_DIGITS = {
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
 }
-_EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "a pair of": 2, "a couple of": 2}
+_EN_ORDINALS = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "fifth": 5,
+    "5th": 5,
+    "sixth": 6,
+    "6th": 6,
+    "last": -1,
+}
+_EN_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "a pair of": 2,
+    "a couple of": 2,
+}
 _ORDINAL_EN = re.compile(
     r"\b(?:the\s+)?(first|second|third|fourth|fifth|sixth|last|1st|2nd|3rd|4th|5th|6th)\b"
     r"(?=\s+(?:one|item|order|product|thing|pair|shirt|\w+))?",
     re.IGNORECASE,
 )
-_ORDINAL_ZH = re.compile(r"第\s?([一二两三四五六七八九十\d]{1,3})\s?(?:个|件|单|项|条|款|双|笔)?|最后一(?:个|件|单|项)")
+_ORDINAL_ZH = re.compile(
+    r"第\s?([一二两三四五六七八九十\d]{1,3})\s?(?:个|件|单|项|条|款|双|笔)?|最后一(?:个|件|单|项)"
+)
 _QTY_EN = re.compile(
     r"\b(\d{1,3}|one|two|three|four|five|six|a pair of|a couple of)\s+"
-    r"(pieces?|pcs|items?|units?|pairs?|of them|boxes|bottles?)\b|\bx\s?(\d{1,3})\b|\bqty\s?:?\s?(\d{1,3})\b",
+    r"(pieces?|pcs|items?|units?|pairs?|of them|boxes|bottles?)\b"
+    r"|\bx\s?(\d{1,3})\b|\bqty\s?:?\s?(\d{1,3})\b",
     re.IGNORECASE,
 )
-_QTY_ZH = re.compile(r"(?<![第\d])([一二两三四五六七八九十]|\d{1,3})\s?(个|件|双|条|台|瓶|盒|套|份|只|把)")
+_QTY_ZH = re.compile(
+    r"(?<![第\d])([一二两三四五六七八九十]|\d{1,3})\s?(个|件|双|条|台|瓶|盒|套|份|只|把)"
+)
 
 _PAYMENT = [
     ("credit_card", r"credit\s?card|visa|mastercard|amex|信用卡"),
@@ -97,45 +135,114 @@ _NAME_EN = re.compile(
     r"([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?(?:\s+[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?){0,2})",
     re.IGNORECASE,
 )
-_NAME_ZH = re.compile(r"(?:我叫|我的名字是|我的名字叫|本人|我是|姓名[:：]?\s?)([\u4e00-\u9fff]{2,4})")
+_NAME_ZH = re.compile(
+    r"(?:我叫|我的名字是|我的名字叫|本人|我是|姓名[:：]?\s?)([\u4e00-\u9fff]{2,4})"
+)
 _NOT_NAME_START = set("想要来在要不的个这那们问说买能会就也还要给刚已")
 _EN_NOT_NAMES = {
-    "Looking", "Trying", "Not", "Just", "So", "Very", "Really", "Still", "Here", "Going", "Sorry",
-    "Interested", "Calling", "Writing", "Waiting", "Happy", "Sure", "Good", "Fine", "The",
+    "Looking",
+    "Trying",
+    "Not",
+    "Just",
+    "So",
+    "Very",
+    "Really",
+    "Still",
+    "Here",
+    "Going",
+    "Sorry",
+    "Interested",
+    "Calling",
+    "Writing",
+    "Waiting",
+    "Happy",
+    "Sure",
+    "Good",
+    "Fine",
+    "The",
 }
 
 _WEEKDAYS_EN = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _WEEKDAY_ZH = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _DATE_ISO = re.compile(r"(?<!\d)(20\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?!\d)")
 _DATE_MD_ZH = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})[日号]")
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december"]
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 _DATE_EN_MD = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?"
     r"(?:,?\s+(20\d{2}))?\b",
     re.IGNORECASE,
 )
 _RELATIVE_DAYS: dict[str, int] = {
-    "today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1, "day before yesterday": -2,
-    "day after tomorrow": 2, "今天": 0, "今日": 0, "今晚": 0, "明天": 1, "明日": 1, "昨天": -1,
-    "昨日": -1, "前天": -2, "后天": 2, "大前天": -3,
+    "today": 0,
+    "tonight": 0,
+    "tomorrow": 1,
+    "yesterday": -1,
+    "day before yesterday": -2,
+    "day after tomorrow": 2,
+    "今天": 0,
+    "今日": 0,
+    "今晚": 0,
+    "明天": 1,
+    "明日": 1,
+    "昨天": -1,
+    "昨日": -1,
+    "前天": -2,
+    "后天": 2,
+    "大前天": -3,
 }
 _RELATIVE_WEEKS: dict[str, int] = {
-    "last week": -1, "this week": 0, "next week": 1, "上周": -1, "上星期": -1, "上个星期": -1,
-    "这周": 0, "本周": 0, "这个星期": 0, "下周": 1, "下星期": 1, "下个星期": 1,
+    "last week": -1,
+    "this week": 0,
+    "next week": 1,
+    "上周": -1,
+    "上星期": -1,
+    "上个星期": -1,
+    "这周": 0,
+    "本周": 0,
+    "这个星期": 0,
+    "下周": 1,
+    "下星期": 1,
+    "下个星期": 1,
 }
 _RELATIVE_RE = re.compile(
-    "|".join(re.escape(k) for k in sorted([*_RELATIVE_DAYS, *_RELATIVE_WEEKS], key=len, reverse=True)),
+    "|".join(
+        re.escape(k) for k in sorted([*_RELATIVE_DAYS, *_RELATIVE_WEEKS], key=len, reverse=True)
+    ),
     re.IGNORECASE,
 )
-_WEEKDAY_EN_RE = re.compile(r"\b(last|next|this)?\s*(" + "|".join(_WEEKDAYS_EN) + r")\b", re.IGNORECASE)
+_WEEKDAY_EN_RE = re.compile(
+    r"\b(last|next|this)?\s*(" + "|".join(_WEEKDAYS_EN) + r")\b", re.IGNORECASE
+)
 _WEEKDAY_ZH_RE = re.compile(r"(上|下|这|本)?(?:周|星期|礼拜)([一二三四五六日天])")
 
 # Higher wins when spans overlap.
 _PRIORITY: dict[str, int] = {
-    "order_id": 100, "email": 95, "item_id": 90, "phone": 85, "amount": 80, "date": 75,
-    "product": 70, "option": 65, "payment_method": 60, "person_name": 55, "zip_code": 50,
-    "ordinal": 45, "quantity": 40,
+    "order_id": 100,
+    "email": 95,
+    "item_id": 90,
+    "phone": 85,
+    "amount": 80,
+    "date": 75,
+    "product": 70,
+    "option": 65,
+    "payment_method": 60,
+    "person_name": 55,
+    "zip_code": 50,
+    "ordinal": 45,
+    "quantity": 40,
 }
 
 
@@ -152,8 +259,17 @@ def _cn_number(text: str) -> int:
     return _CN_DIGITS.get(text, 0)
 
 
-def _ent(kind: EntityType, value: str, m: re.Match[str], group: int = 0, unit: str | None = None) -> Entity:
-    return Entity(type=kind, value=value, start=m.start(group), end=m.end(group), raw=m.group(group), unit=unit)
+def _ent(
+    kind: EntityType, value: str, m: re.Match[str], group: int = 0, unit: str | None = None
+) -> Entity:
+    return Entity(
+        type=kind,
+        value=value,
+        start=m.start(group),
+        end=m.end(group),
+        raw=m.group(group),
+        unit=unit,
+    )
 
 
 def _order_ids(text: str, patterns: Sequence[str]) -> Iterable[Entity]:
@@ -255,7 +371,9 @@ def _names(text: str) -> Iterable[Entity]:
         name = _trim_zh_name(candidate)
         if name:
             start = m.start(1)
-            yield Entity(type="person_name", value=name, start=start, end=start + len(name), raw=name)
+            yield Entity(
+                type="person_name", value=name, start=start, end=start + len(name), raw=name
+            )
 
 
 def _trim_zh_name(candidate: str) -> str | None:
@@ -272,8 +390,25 @@ def _trim_zh_name(candidate: str) -> str | None:
 
 
 _SHOP_WORDS = (
-    "退货", "换货", "退款", "订单号", "快递", "物流", "发票", "收货地址", "礼品卡", "信用卡",
-    "优惠券", "客服", "人工客服", "运费", "包邮", "签收", "发货", "尺码", "颜色",
+    "退货",
+    "换货",
+    "退款",
+    "订单号",
+    "快递",
+    "物流",
+    "发票",
+    "收货地址",
+    "礼品卡",
+    "信用卡",
+    "优惠券",
+    "客服",
+    "人工客服",
+    "运费",
+    "包邮",
+    "签收",
+    "发货",
+    "尺码",
+    "颜色",
 )
 
 
@@ -291,7 +426,10 @@ def _ensure_jieba_words() -> None:
 def _quantities_and_ordinals(text: str) -> Iterable[Entity]:
     for m in _ORDINAL_EN.finditer(text):
         yield Entity(
-            type="ordinal", value=str(_EN_ORDINALS[m.group(1).lower()]), start=m.start(), end=m.end(1),
+            type="ordinal",
+            value=str(_EN_ORDINALS[m.group(1).lower()]),
+            start=m.start(),
+            end=m.end(1),
             raw=text[m.start() : m.end(1)],
         )
     for m in _ORDINAL_ZH.finditer(text):
@@ -326,8 +464,12 @@ def _catalogue(text: str, names: Sequence[str], kind: EntityType) -> Iterable[En
             plural = re.match(r"(?:es|s)(?![a-z0-9])", tail)
             after_ok = not tail or not tail[0].isalnum() or plural is not None
             if not ascii_name or (before_ok and after_ok):
-                real_end = end + (plural.end() if ascii_name and plural and tail[:1].isalnum() else 0)
-                yield Entity(type=kind, value=name, start=start, end=real_end, raw=text[start:real_end])
+                real_end = end + (
+                    plural.end() if ascii_name and plural and tail[:1].isalnum() else 0
+                )
+                yield Entity(
+                    type=kind, value=name, start=start, end=real_end, raw=text[start:real_end]
+                )
             start = lowered.find(needle, start + 1)
 
 

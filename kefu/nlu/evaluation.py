@@ -4,8 +4,8 @@ CLINC150 protocol used here ("oos-threshold"): train on the 15,000 in-scope ``tr
 examples only (no OOS class); fit the temperature and the rejection threshold on ``val``
 plus ``oos_val``; report once on ``test`` (4,500) and ``oos_test`` (1,000). In-scope
 accuracy is plain top-1 accuracy on ``test`` (as in the BERT-base reference); OOS AUROC
-ranks ``test`` vs ``oos_test`` by the energy score (-logsumexp of logits); recall and accuracy-with-rejection
-use the threshold chosen on validation data.
+ranks ``test`` vs ``oos_test`` by the energy score (-logsumexp of logits); recall and
+accuracy-with-rejection use the threshold chosen on validation data.
 """
 
 from __future__ import annotations
@@ -42,7 +42,10 @@ class ClincReport(BaseModel):
 
     @property
     def summary_line(self) -> str:
-        return f"clinc150 in-scope accuracy: {self.in_scope_accuracy:.4f} oos auroc: {self.oos_auroc:.4f}"
+        return (
+            f"clinc150 in-scope accuracy: {self.in_scope_accuracy:.4f} "
+            f"oos auroc: {self.oos_auroc:.4f}"
+        )
 
 
 class IntentSetReport(BaseModel):
@@ -98,7 +101,9 @@ def evaluate_clinc(
     accuracy = float((top == truth).mean())
     oos_in = clf.oos_score(texts["test"], embeddings=emb["test"])
     oos_out = clf.oos_score(texts["oos_test"], embeddings=emb["oos_test"])
-    auroc = float(roc_auc_score(np.r_[np.zeros(len(oos_in)), np.ones(len(oos_out))], np.r_[oos_in, oos_out]))
+    auroc = float(
+        roc_auc_score(np.r_[np.zeros(len(oos_in)), np.ones(len(oos_out))], np.r_[oos_in, oos_out])
+    )
     accepted = oos_in <= clf.threshold
     return ClincReport(
         in_scope_accuracy=accuracy,
@@ -136,7 +141,9 @@ def evaluate_intent_set(
         embeddings=emb[train_idx],
     )
     preds = clf.predict([examples[i].text for i in test_idx], embeddings=emb[test_idx])
-    correct = np.array([p.intent == examples[i].intent for p, i in zip(preds, test_idx, strict=True)])
+    correct = np.array(
+        [p.intent == examples[i].intent for p, i in zip(preds, test_idx, strict=True)]
+    )
     langs = np.array([examples[i].language for i in test_idx])
     per_language = {lang: float(correct[langs == lang].mean()) for lang in sorted(set(langs))}
     return IntentSetReport(

@@ -26,7 +26,7 @@ from kefu.nlu.encoder import SentenceEncoder, get_encoder
 from kefu.nlu.training_data import DEFAULT_INTENTS_FILE, load_examples
 
 OUT_OF_SCOPE = "out_of_scope"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 Progress = Callable[[str, int, int], None]
 
 
@@ -101,7 +101,11 @@ class IntentClassifier:
         self._model, self._vectorizer = self._fit_model(list(texts), x_emb, y)
         report("fit", 1, 1)
         if val_texts is not None and val_labels is not None:
-            v_emb = val_embeddings if val_embeddings is not None else self._encode(list(val_texts), report)
+            v_emb = (
+                val_embeddings
+                if val_embeddings is not None
+                else self._encode(list(val_texts), report)
+            )
             logits = self._logits(list(val_texts), v_emb)
             held_out = [str(label) for label in val_labels]
         else:
@@ -110,14 +114,20 @@ class IntentClassifier:
         report("calibrate", 1, 1)
         return self
 
-    def _fit_model(self, texts: list[str], x_emb: NDArray[np.float32], y: NDArray[np.int_]) -> tuple[Any, Any]:
+    def _fit_model(
+        self, texts: list[str], x_emb: NDArray[np.float32], y: NDArray[np.int_]
+    ) -> tuple[Any, Any]:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
         vectorizer = None
         if self.char_ngrams:
             vectorizer = TfidfVectorizer(
-                analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=2, max_features=3000
+                analyzer="char_wb",
+                ngram_range=(1, 3),
+                sublinear_tf=True,
+                min_df=2,
+                max_features=3000,
             )
             vectorizer.fit(texts)
         features = self._features(texts, x_emb, vectorizer)
@@ -145,7 +155,9 @@ class IntentClassifier:
         splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
         for k, (train_idx, test_idx) in enumerate(splitter.split(x_emb, y)):
             report("calibrate", k, folds + 1)
-            model, vectorizer = self._fit_model([texts[i] for i in train_idx], x_emb[train_idx], y[train_idx])
+            model, vectorizer = self._fit_model(
+                [texts[i] for i in train_idx], x_emb[train_idx], y[train_idx]
+            )
             feats = self._features([texts[i] for i in test_idx], x_emb[test_idx], vectorizer)
             fold_logits = np.full((len(test_idx), len(self.labels)), -1e4)
             fold_logits[:, model.classes_] = model.decision_function(feats)
@@ -170,7 +182,9 @@ class IntentClassifier:
 
             def nll(temp: float) -> float:
                 p = _softmax(logits[idx >= 0] / temp)
-                return float(-np.log(p[np.arange(int((idx >= 0).sum())), idx[idx >= 0]] + 1e-12).mean())
+                return float(
+                    -np.log(p[np.arange(int((idx >= 0).sum())), idx[idx >= 0]] + 1e-12).mean()
+                )
 
             self.temperature = float(minimize_scalar(nll, bounds=(0.05, 20.0), method="bounded").x)
         is_oos = ~in_scope
@@ -224,7 +238,9 @@ class IntentClassifier:
         """Calibrated probabilities, columns in ``self.labels`` order."""
         return _softmax(self._raw_logits(texts, embeddings) / self.temperature)
 
-    def _raw_logits(self, texts: Sequence[str], embeddings: NDArray[np.float32] | None) -> NDArray[np.float64]:
+    def _raw_logits(
+        self, texts: Sequence[str], embeddings: NDArray[np.float32] | None
+    ) -> NDArray[np.float64]:
         x_emb = embeddings if embeddings is not None else self.encoder.encode(list(texts))
         return self._logits(list(texts), x_emb)
 
@@ -243,16 +259,23 @@ class IntentClassifier:
         for row, score in zip(probs, energy, strict=True):
             order = np.argsort(-row)
             alternatives = [
-                IntentScore(intent=self.labels[i], confidence=round(float(row[i]), 4)) for i in order[:top_k]
+                IntentScore(intent=self.labels[i], confidence=round(float(row[i]), 4))
+                for i in order[:top_k]
             ]
             best = self.labels[order[0]]
             confidence = float(row[order[0]])
             if best != self.oos_label and score > self.threshold:
                 best, confidence = self.oos_label, 1.0 - confidence
-            results.append(IntentPrediction(intent=best, confidence=round(confidence, 4), alternatives=alternatives))
+            results.append(
+                IntentPrediction(
+                    intent=best, confidence=round(confidence, 4), alternatives=alternatives
+                )
+            )
         return results
 
-    def oos_score(self, texts: Sequence[str], *, embeddings: NDArray[np.float32] | None = None) -> NDArray[np.float64]:
+    def oos_score(
+        self, texts: Sequence[str], *, embeddings: NDArray[np.float32] | None = None
+    ) -> NDArray[np.float64]:
         """How out-of-scope each text looks (energy score: higher = further from every intent)."""
         return self._energy(self._raw_logits(texts, embeddings))
 
@@ -287,7 +310,9 @@ class IntentClassifier:
         state = joblib.load(Path(path))
         if not isinstance(state, dict) or state.get("format") != FORMAT_VERSION:
             raise ValueError(f"{path}: not a kefu intent model of format {FORMAT_VERSION}")
-        clf = cls(encoder, c=state["c"], char_ngrams=state["char_ngrams"], oos_label=state["oos_label"])
+        clf = cls(
+            encoder, c=state["c"], char_ngrams=state["char_ngrams"], oos_label=state["oos_label"]
+        )
         clf.labels = list(state["labels"])
         clf.temperature = float(state["temperature"])
         clf.threshold = float(state["threshold"])
@@ -305,14 +330,21 @@ def _softmax(logits: NDArray[np.float64]) -> NDArray[np.float64]:
 def train_from_file(path: Path | str, *, progress: Progress | None = None) -> IntentClassifier:
     """Train a classifier on every example of a YAML/CSV file."""
     examples = load_examples(path)
-    return IntentClassifier().fit([e.text for e in examples], [e.intent for e in examples], progress=progress)
+    return IntentClassifier().fit(
+        [e.text for e in examples], [e.intent for e in examples], progress=progress
+    )
 
 
 def default_model_path(data_file: Path = DEFAULT_INTENTS_FILE) -> Path:
     """Where the default model for ``data_file`` is cached: keyed by the file's content."""
     from kefu.config import get_settings
 
-    return get_settings().data_dir / "models" / "nlu" / f"intents-v{FORMAT_VERSION}-{_digest(data_file)}.joblib"
+    return (
+        get_settings().data_dir
+        / "models"
+        / "nlu"
+        / f"intents-v{FORMAT_VERSION}-{_digest(data_file)}.joblib"
+    )
 
 
 def _digest(data_file: Path) -> str:

@@ -64,7 +64,9 @@ def _from_yaml(raw: str, path: Path) -> list[Example]:
     if isinstance(doc, list):
         return [_row(item, i, path) for i, item in enumerate(doc, 1)]
     if not isinstance(doc, dict) or not isinstance(doc.get("intents"), dict):
-        raise TrainingDataError(f"{path}: expected a mapping with an 'intents' mapping, or a list of examples")
+        raise TrainingDataError(
+            f"{path}: expected a mapping with an 'intents' mapping, or a list of examples"
+        )
     examples: list[Example] = []
     for intent, body in doc["intents"].items():
         if isinstance(body, list):
@@ -72,41 +74,69 @@ def _from_yaml(raw: str, path: Path) -> list[Example]:
         elif isinstance(body, dict):
             groups = {lang: texts for lang, texts in body.items() if lang not in {"description"}}
         else:
-            raise TrainingDataError(f"{path}: intent {intent!r} must map languages to lists of texts")
+            raise TrainingDataError(
+                f"{path}: intent {intent!r} must map languages to lists of texts"
+            )
         for lang, texts in groups.items():
             if not isinstance(texts, list):
-                raise TrainingDataError(f"{path}: intent {intent!r}, {lang}: expected a list of texts")
+                raise TrainingDataError(
+                    f"{path}: intent {intent!r}, {lang}: expected a list of texts"
+                )
             for n, text in enumerate(texts, 1):
                 if not isinstance(text, str | int | float) or isinstance(text, bool):
-                    raise TrainingDataError(f"{path}: intent {intent!r}, {lang} #{n}: not a text: {text!r}")
+                    raise TrainingDataError(
+                        f"{path}: intent {intent!r}, {lang} #{n}: not a text: {text!r}"
+                    )
                 value = str(text).strip()
                 if not value:
                     raise TrainingDataError(f"{path}: intent {intent!r}, {lang} #{n}: empty text")
-                examples.append(Example(text=value, intent=str(intent), language=lang or _lang(value)))
+                examples.append(
+                    Example(text=value, intent=str(intent), language=lang or _lang(value))
+                )
     return examples
 
 
 def _row(item: object, n: int, path: Path) -> Example:
-    if not isinstance(item, dict) or not isinstance(item.get("text"), str) or not item.get("intent"):
-        raise TrainingDataError(f"{path}: item {n}: expected {{text, intent}} with non-empty values")
+    if (
+        not isinstance(item, dict)
+        or not isinstance(item.get("text"), str)
+        or not item.get("intent")
+    ):
+        raise TrainingDataError(
+            f"{path}: item {n}: expected {{text, intent}} with non-empty values"
+        )
     text = item["text"].strip()
     if not text:
         raise TrainingDataError(f"{path}: item {n}: empty text")
-    return Example(text=text, intent=str(item["intent"]).strip(), language=str(item.get("language") or _lang(text)))
+    return Example(
+        text=text,
+        intent=str(item["intent"]).strip(),
+        language=str(item.get("language") or _lang(text)),
+    )
 
 
 def _from_csv(raw: str, path: Path) -> list[Example]:
     reader = csv.DictReader(io.StringIO(raw))
     fields = {f.strip().lower() for f in reader.fieldnames or []}
     if not {"text", "intent"} <= fields:
-        raise TrainingDataError(f"{path}: CSV header must include 'text' and 'intent' (found {sorted(fields)})")
+        raise TrainingDataError(
+            f"{path}: CSV header must include 'text' and 'intent' (found {sorted(fields)})"
+        )
     examples = []
     for line, row in enumerate(reader, 2):
-        clean = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if isinstance(v, str)}
+        clean = {
+            (k or "").strip().lower(): (v or "").strip()
+            for k, v in row.items()
+            if isinstance(v, str)
+        }
         if not clean.get("text") or not clean.get("intent"):
             raise TrainingDataError(f"{path}: line {line}: empty text or intent")
         text = clean["text"]
-        examples.append(Example(text=text, intent=clean["intent"], language=clean.get("language") or _lang(text)))
+        examples.append(
+            Example(
+                text=text, intent=clean["intent"], language=clean.get("language") or _lang(text)
+            )
+        )
     return examples
 
 
