@@ -92,6 +92,10 @@ class SearchIndex:
         self.embeddings = embeddings
         self.bm25 = bm25
         self._tokens = tokens
+        # Filters and the language offset are computed once per index, not per query:
+        # comparing 100k Python strings costs milliseconds, a cached array nothing.
+        self._masks: dict[tuple[Any, ...], NDArray[np.bool_]] = {}
+        self._offsets: dict[str, NDArray[np.float32]] = {}
 
     def __len__(self) -> int:
         return len(self.chunk_ids)
@@ -230,14 +234,26 @@ class SearchIndex:
         """Rows passing the filters (chunks without a language pass any language filter)."""
         if language is None and doc_type is None and product_id is None:
             return None
+        types = (
+            None
+            if doc_type is None
+            else (doc_type,)
+            if isinstance(doc_type, str)
+            else tuple(sorted(doc_type))
+        )
+        key = (language, types, product_id)
+        cached = self._masks.get(key)
+        if cached is not None:
+            return cached
         keep = np.ones(len(self), dtype=bool)
         if language is not None:
             keep &= (self.languages == language) | (self.languages == "")
-        if doc_type is not None:
-            types = [doc_type] if isinstance(doc_type, str) else list(doc_type)
-            keep &= np.isin(self.doc_types, types)
+        if types is not None:
+            keep &= np.isin(self.doc_types, list(types))
         if product_id is not None:
             keep &= self.product_ids == product_id
+        if product_id is None and len(self._masks) < 64:
+            self._masks[key] = keep  # few distinct language/type filters; products are many
         return keep
 
     def bm25_scores(self, query: str) -> NDArray[np.float32]:
@@ -257,8 +273,12 @@ class SearchIndex:
 
     def language_offsets(self, query_language: str) -> NDArray[np.float32]:
         """Per-chunk bonus for chunks in another language than the query (bias correction)."""
-        other = (self.languages != query_language) & (self.languages != "")
-        return other.astype(np.float32) * np.float32(CROSS_LANGUAGE_BONUS)
+        cached = self._offsets.get(query_language)
+        if cached is None:
+            other = (self.languages != query_language) & (self.languages != "")
+            cached = other.astype(np.float32) * np.float32(CROSS_LANGUAGE_BONUS)
+            self._offsets[query_language] = cached
+        return cached
 
     def rank(
         self,
@@ -275,11 +295,10 @@ class SearchIndex:
         """
         if not len(self):
             return []
-        b = bm25.copy()
-        d = dense + offsets if offsets is not None else dense.copy()
+        b = bm25 if mask is None else np.where(mask, bm25, np.float32(0.0))
+        d = dense + offsets if offsets is not None else dense
         if mask is not None:
-            b[~mask] = 0.0
-            d[~mask] = -np.inf
+            d = np.where(mask, d, np.float32(-np.inf))
         if mode == "bm25":
             rows = [r for r in _top(b, k) if b[r] > 0]
             return [Ranked(r, float(b[r]), float(b[r]), float(dense[r])) for r in rows]

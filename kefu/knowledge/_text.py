@@ -116,6 +116,12 @@ def _stemmer():  # type: ignore[no-untyped-def]
     return Stemmer.Stemmer("english")
 
 
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    """Snowball stem, memoised: a corpus repeats a few thousand words millions of times."""
+    return str(_stemmer().stemWord(word))
+
+
 def tokenize(text: str) -> list[str]:
     """Index terms of ``text``: jieba words for Chinese, stemmed words for English."""
     stop = _stopwords()
@@ -126,7 +132,6 @@ def tokenize(text: str) -> list[str]:
             pieces = _jieba().lcut_for_search(lowered)
     else:
         pieces = _LATIN_WORD.findall(lowered)
-    stemmer = _stemmer()
     for piece in pieces:
         piece = piece.strip()
         if not piece or piece in stop:
@@ -134,5 +139,5 @@ def tokenize(text: str) -> list[str]:
         if _CJK.search(piece):
             out.append(piece)
         elif _LATIN_WORD.fullmatch(piece):
-            out.append(stemmer.stemWord(piece))
+            out.append(_stem(piece))
     return out
