@@ -57,7 +57,7 @@ def ingest_cmd(
         if r.status == "error":
             console.print(f"[red]error[/red] {r.source}: {r.reason}")
         elif r.status != "unchanged" and not r.source.startswith("catalog:"):
-            console.print(f"{r.status} {r.source} ({r.chunks} chunks)")
+            console.print(f"{r.status} {r.name} ({r.chunks} chunks) [dim]{r.source}[/dim]")
     console.print(", ".join(f"{n} {s}" for s, n in counts.items()))
     if counts["error"]:
         raise typer.Exit(1)
@@ -89,6 +89,7 @@ def search_cmd(
                 {
                     "chunk_id": h.chunk_id,
                     "source": h.source,
+                    "name": h.name,
                     "title": h.title,
                     "section": h.section,
                     "citation": h.citation,

@@ -1,7 +1,8 @@
 """Store knowledge base: ingest documents and the catalogue, hybrid search with citations.
 
 Public surface: :class:`KnowledgeBase`, :func:`get_knowledge_base`, :class:`Hit`,
-:class:`IngestReport`, :class:`FileResult`, :class:`DocumentInfo`, :class:`KnowledgeSettings`.
+:class:`IngestReport`, :class:`FileResult`, :class:`DocumentInfo`, :class:`KnowledgeSettings`,
+:func:`source_key`.
 """
 
 from kefu.knowledge._parse import DocumentError
@@ -13,6 +14,7 @@ from kefu.knowledge.service import (
     KnowledgeBase,
     KnowledgeSettings,
     get_knowledge_base,
+    source_key,
 )
 
 __all__ = [
@@ -24,4 +26,5 @@ __all__ = [
     "KnowledgeBase",
     "KnowledgeSettings",
     "get_knowledge_base",
+    "source_key",
 ]

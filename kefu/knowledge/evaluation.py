@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from sqlalchemy import select
 
-from kefu.knowledge.service import Hit, KnowledgeBase
+from kefu.knowledge.service import Hit, KnowledgeBase, short_name
 from kefu.nlu.encoder import SentenceEncoder
 from kefu.store.models import KnowledgeChunk, KnowledgeDocument
 
@@ -61,7 +61,7 @@ def load_eval_set(path: Path = EVAL_FILE) -> EvalSet:
 
 def hit_keys(hit: Hit) -> set[str]:
     """Every label under which ``hit`` may be named in the eval set."""
-    keys = {f"{hit.source.rsplit('/', 1)[-1]}#{hit.section}"}
+    keys = {f"{hit.name}#{hit.section}"}
     if hit.doc_type == "product":
         keys |= {f"product:{name.strip()}" for name in hit.section.split(" / ")}
     return keys
@@ -80,7 +80,7 @@ def chunk_languages(kb: KnowledgeBase) -> dict[str, str | None]:
             ).join(KnowledgeChunk)
         ).all()
     for source, doc_type, section, lang in rows:
-        out[f"{source.rsplit('/', 1)[-1]}#{section}"] = lang
+        out[f"{short_name(source)}#{section}"] = lang
         if doc_type == "product":
             for name in section.split(" / "):
                 out[f"product:{name.strip()}"] = lang

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from kefu.knowledge._index import IndexRecord, Progress, SearchIndex
@@ -45,6 +45,11 @@ class KnowledgeSettings(BaseSettings):
     refresh_interval_s: float = 2.0
 
 
+def short_name(source: str) -> str:
+    """What a reader sees of a document key: the part after the last ``/``."""
+    return source.rsplit("/", 1)[-1]
+
+
 @dataclass(frozen=True)
 class Hit:
     """A retrieved chunk with what a citation needs."""
@@ -62,20 +67,24 @@ class Hit:
     data: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def name(self) -> str:
+        """The document's short name (its file name), as citations show it."""
+        return short_name(self.source)
+
+    @property
     def citation(self) -> str:
         """Human-readable reference, e.g. ``FAQ › 退货 (faq.zh.md)``."""
-        where = self.source.rsplit("/", 1)[-1]
-        name = (
+        heading = (
             f"{self.title}{PATH_SEP}{self.section}"
             if self.section and self.section != self.title
             else self.title
         )
-        return f"{name} ({where})"
+        return f"{heading} ({self.name})"
 
     @property
     def key(self) -> str:
-        """Stable label ``source#section`` used by the evaluation set."""
-        return f"{self.source}#{self.section}"
+        """Stable label ``name#section`` used by the evaluation set (no folder hash)."""
+        return f"{self.name}#{self.section}"
 
     def as_context(self) -> str:
         """The chunk as quoted data for a language model: never instructions to follow."""
@@ -95,6 +104,11 @@ class FileResult:
     status: Literal["added", "updated", "unchanged", "error"]
     chunks: int = 0
     reason: str = ""
+
+    @property
+    def name(self) -> str:
+        """The file name (``source`` is the unique key, which may carry a folder prefix)."""
+        return short_name(self.source)
 
 
 @dataclass
@@ -129,16 +143,28 @@ class DocumentInfo:
     updated_at: str
 
 
+def source_key(path: Path) -> str:
+    """Document key of a file on disk: ``<folder>-<hash of its absolute folder>/<file name>``.
+
+    Two ``faq.md`` files in different folders are different documents, while the same file
+    keeps its key whether it is ingested alone or with its folder, from any working
+    directory. Citations and the eval set use only the part after the last ``/``.
+    """
+    folder = path.resolve().parent
+    digest = hashlib.sha256(str(folder).encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    return f"{folder.name or 'root'}-{digest}/{path.name}"
+
+
 def _sources_in(paths: Iterable[Path]) -> list[tuple[Path, str]]:
-    """Files to ingest with their source names (file name, or path inside a given folder)."""
+    """Files to ingest (folders walked recursively) with their document keys."""
     out: list[tuple[Path, str]] = []
     for path in paths:
         if path.is_dir():
             for f in sorted(path.rglob("*")):
                 if f.is_file() and f.suffix.lower() in SUFFIXES and not f.name.startswith("."):
-                    out.append((f, f.relative_to(path).as_posix()))
+                    out.append((f, source_key(f)))
         else:
-            out.append((path, path.name))
+            out.append((path, source_key(path)))
     return out
 
 
@@ -196,7 +222,7 @@ class KnowledgeBase:
         """Ingest one uploaded file (``name`` gives its type, e.g. ``faq.zh.md``)."""
         result = self._store(source or name, name, raw)
         if result.status in {"added", "updated"}:
-            self.refresh()
+            self._mark_stale()
         return result
 
     @property
@@ -209,6 +235,7 @@ class KnowledgeBase:
         return f"file too large: {mb:.1f} MB; limit {limit:g} MB (KEFU_KNOWLEDGE_MAX_FILE_MB)"
 
     def _ingest_file(self, path: Path, source: str) -> FileResult:
+        self._adopt_legacy_key(path.name, source)
         try:
             size = path.stat().st_size
         except OSError as exc:
@@ -220,6 +247,19 @@ class KnowledgeBase:
         except OSError as exc:
             return FileResult(source, "error", reason=f"cannot read: {exc.strerror or exc}")
         return self._store(source, path.name, raw)
+
+    def _adopt_legacy_key(self, name: str, source: str) -> None:
+        """Re-key a document stored under a bare file name by an older version of kefu.
+
+        Older stores keyed files by name alone; the first file of that name ingested now
+        takes the document over, so upgrading re-embeds nothing and leaves no duplicate.
+        """
+        with self._sessions() as session, session.begin():
+            docs = session.scalars(
+                select(KnowledgeDocument).where(KnowledgeDocument.source.in_([name, source]))
+            ).all()
+            if len(docs) == 1 and docs[0].source == name:
+                docs[0].source = source
 
     def _store(self, source: str, name: str, raw: bytes) -> FileResult:
         if len(raw) > self._max_bytes:
@@ -270,18 +310,20 @@ class KnowledgeBase:
                 digest,
             )
             session.flush()
-            for pos, sec in enumerate(sections):
-                lang = sec.data.get("language") or detect_language(f"{sec.section} {sec.text}")
-                session.add(
-                    KnowledgeChunk(
-                        document_id=doc.id,
-                        position=pos,
-                        section=sec.section[:512],
-                        text=sec.text,
-                        language=lang,
-                        data=sec.data or None,
-                    )
-                )
+            rows = [
+                {
+                    "document_id": doc.id,
+                    "position": pos,
+                    "section": sec.section[:512],
+                    "text": sec.text,
+                    "language": sec.data.get("language")
+                    or detect_language(f"{sec.section} {sec.text}"),
+                    "data": sec.data or None,
+                }
+                for pos, sec in enumerate(sections)
+            ]
+            if rows:  # one multi-row INSERT, not one ORM object per chunk
+                session.execute(insert(KnowledgeChunk), rows)
         return status
 
     def ingest_catalog(self, progress: Progress | None = None) -> IngestReport:
@@ -327,7 +369,7 @@ class KnowledgeBase:
             session.execute(delete(KnowledgeChunk).where(KnowledgeChunk.document_id == doc.id))
             session.delete(doc)
         if refresh:
-            self.refresh()
+            self._mark_stale()
         return True
 
     def documents(self) -> list[DocumentInfo]:
@@ -415,6 +457,10 @@ class KnowledgeBase:
             self._index = index
             self._checked_at = time.monotonic()
             return index
+
+    def _mark_stale(self) -> None:
+        """Rebuild at the next search, so a burst of uploads or deletions costs one rebuild."""
+        self._checked_at = float("-inf")
 
     def _current(self) -> SearchIndex:
         if (

@@ -76,7 +76,7 @@ def test_cli_ingest_then_search_json(engine: Engine) -> None:
     found = runner.invoke(app, ["search", "运费多少钱", "--k", "2", "--json"])
     assert found.exit_code == 0, found.output
     data = json.loads(found.output)
-    assert data["hits"][0]["source"] == "shipping.en.html"
+    assert data["hits"][0]["name"] == "shipping.en.html"
     assert data["hits"][0]["section"] == "Shipping costs"
     assert len(data["hits"]) == 2
 

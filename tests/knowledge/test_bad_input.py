@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from kefu.knowledge import KnowledgeBase, KnowledgeSettings
 from tests.knowledge.conftest import DEMO, CountingEncoder
 
@@ -28,7 +30,7 @@ def test_bad_files_fail_one_by_one_and_good_files_still_land(
         + [DEMO / "faq.en.md", tmp_path / "missing.md"]
     )
 
-    reasons = {r.source: r.reason for r in report.errors}
+    reasons = {r.name: r.reason for r in report.errors}
     assert reasons["empty.md"] == "empty file"
     assert reasons["blank.txt"] == "empty file"
     assert reasons["image.txt"].startswith("binary file")
@@ -38,14 +40,14 @@ def test_bad_files_fail_one_by_one_and_good_files_still_land(
     assert reasons["faq.json"].startswith("invalid JSON")
     assert reasons["slides.pptx"].startswith("unsupported file type .pptx")
     assert reasons["missing.md"].startswith("cannot read")
-    assert [r.source for r in report.results if r.status == "added"] == ["faq.en.md"]
-    assert kb.search("How do I reset my password?", k=1)[0].source == "faq.en.md"
+    assert [r.name for r in report.results if r.status == "added"] == ["faq.en.md"]
+    assert kb.search("How do I reset my password?", k=1)[0].name == "faq.en.md"
 
 
 def test_file_over_the_size_limit_is_rejected_with_the_limit_named(
-    engine,
+    engine: Engine,
     tmp_path: Path,
-    encoder: CountingEncoder,  # type: ignore[no-untyped-def]
+    encoder: CountingEncoder,
 ) -> None:
     big = tmp_path / "huge.txt"
     with big.open("wb") as f:
