@@ -124,6 +124,18 @@ def latin_words(text: str) -> list[str]:
     return [w.lower() for w in LATIN_WORD.findall(EMAIL.sub(" ", text))]
 
 
+_IDENTITY_WORDS = re.compile(
+    r"my (e-?mail|name|zip( code)?) is|e-?mail|zip( code)?|i am|i'm|this is"
+    r"|我的邮箱是|邮箱|我叫|邮编|我是",
+    re.I,
+)
+
+
+def strip_identity(text: str) -> str:
+    """The message without emails, zips and the phrases that introduce them."""
+    return _IDENTITY_WORDS.sub(" ", ZIP.sub(" ", EMAIL.sub(" ", text))).strip(" ,，.。;；")
+
+
 def is_yes(text: str) -> bool:
     """An explicit confirmation ("yes", "是的", "确认") and nothing that contradicts it."""
     norm = _norm(text)

@@ -114,8 +114,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "zh": "需要我为您转接人工客服吗？",
     },
     "low_confidence": {
-        "en": "Sorry, I'm not sure I understood. Could you rephrase? I can help with orders, returns, exchanges and store policies.",
-        "zh": "抱歉，我不太确定您的意思。能换个说法吗？我可以处理订单、退换货和店铺政策相关的问题。",
+        "en": "Sorry, I'm not sure I understood. Could you rephrase? I can help with orders, returns, exchanges and store policies, or you can talk to a person.",
+        "zh": "抱歉，我不太确定您的意思。能换个说法吗？我可以处理订单、退换货和店铺政策相关的问题，也可以为您转人工。",
     },
     "out_of_scope": {
         "en": "Sorry, that's outside what I can do here.",

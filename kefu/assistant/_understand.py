@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +23,9 @@ FLOW_INTENTS = {
     "refund_status": "refund_status",
     "account": "account",
 }
-KNOWLEDGE_INTENTS = {"shipping_policy", "payment_methods", "invoice"}
+KNOWLEDGE_INTENTS = {"shipping_policy", "payment_methods", "invoice", "discount"}
+FRUSTRATED = 0.5
+"""Frustration score from which a message counts as frustrated."""
 
 
 @dataclass
@@ -66,10 +69,7 @@ def understand(
     sentiment = 0.0
     frustration = False
     entities: dict[str, list[str]] = {}
-    try:
-        from kefu.nlu import parse
-    except ImportError:  # the NLU package is optional at import time; slots still work
-        parse = None
+    parse = getattr(importlib.import_module("kefu.nlu"), "parse", None)
     if parse is not None:
         result: Any = parse(text, known_products=known_products) if known_products else parse(text)
         language = result.language if result.language in ("zh", "en") else language
@@ -77,13 +77,20 @@ def understand(
         confidence = float(result.confidence)
         raw_sent = getattr(result, "sentiment", None)
         sentiment = float(getattr(raw_sent, "score", raw_sent) or 0.0)
-        frustration = bool(getattr(result, "frustration", False))
+        raw_frus = getattr(result, "frustration", None)
+        frustration = float(getattr(raw_frus, "score", raw_frus) or 0.0) >= FRUSTRATED
         for ent in getattr(result, "entities", []) or []:
             entities.setdefault(str(ent.type), []).append(str(ent.value))
     else:
+        # the NLU's parts, until its one-call parse() is available
+        from kefu.nlu.frustration import frustration_score
+        from kefu.nlu.intents import get_intent_classifier
         from kefu.reviews.sentiment import analyze_sentiment
 
+        prediction = get_intent_classifier().predict([text])[0]
+        intent, confidence = prediction.intent, float(prediction.confidence)
         sentiment = analyze_sentiment(text, language).score
+        frustration = frustration_score(text).score >= FRUSTRATED
     yes, no = ex.is_yes(text), ex.is_no(text)
     if yes and intent not in ("affirm", None) and confidence < 0.9:
         intent, confidence = "affirm", 1.0

@@ -297,8 +297,10 @@ class Assistant:
         needs_identity = not state.customer_id and self._name_in(turn) is not None
         if u.emails or u.zips or state.pending_slots.get("name") or needs_identity:
             decided = self._authenticate(turn)
-            if state.customer_id and state.flow is None and state.pending_flow is None and u.flow:
-                state.pending_flow = self._flow_name(u)
+            if state.customer_id and state.flow is None and state.pending_flow is None:
+                request = self._request_beside_identity(turn)
+                if request:
+                    state.pending_flow = request
             if decided and state.flow is None and state.pending_flow is None:
                 return
         if state.flow and state.flow.confirming:
@@ -310,6 +312,7 @@ class Assistant:
                 and u.flow != state.flow.name
                 and u.confidence >= 0.7
                 and not self._fills_any(turn)
+                and not self._answers_awaited(turn, state.flow)
             ):
                 self._start_flow(turn, self._flow_name(u))
                 return
@@ -329,6 +332,35 @@ class Assistant:
             return "change_default_address"
         return name
 
+    def _request_beside_identity(self, turn: Turn) -> str | None:
+        """The request in a message that also identifies the customer ("I'm x@y.com, cancel ...").
+
+        Identity details alone often look like an intent to the classifier (a zip reads as
+        an address change), so only the text left after removing them is classified.
+        """
+        rest = ex.strip_identity(turn.u.text)
+        if (
+            len(ex.latin_words(rest)) < 3
+            and sum(1 for ch in rest if "\u4e00" <= ch <= "\u9fff") < 4
+        ):
+            return None
+        again = understand(rest, turn.state.language)
+        if again.flow and again.confidence >= 0.7:
+            return self._flow_name(again)
+        return None
+
+    def _answers_awaited(self, turn: Turn, flow: FlowState) -> bool:
+        """Whether the message fills the slot the flow asked for (then it is not a new request)."""
+        slot = flow.awaiting
+        if slot is None or slot == "order_id":
+            return False
+        probe = flow.model_copy(deep=True)
+        texts, cards = len(turn.texts), len(turn.cards)
+        filled = bool(getattr(self, f"_fill_{slot}")(turn, probe, False))
+        del turn.texts[texts:]
+        del turn.cards[cards:]
+        return filled
+
     def _fills_any(self, turn: Turn) -> bool:
         """Whether the message answers the open flow (ids, ordinals), not a new request."""
         u = turn.u
@@ -337,10 +369,10 @@ class Assistant:
     def _dispatch(self, turn: Turn) -> None:
         u, state = turn.u, turn.state
         intent = u.intent
+        if u.order_ids and state.customer_id and not u.flow:
+            self._start_flow(turn, "order_status")
+            return
         if intent is None or u.confidence < CONFIDENCE_FLOOR:
-            if u.order_ids and state.customer_id:
-                self._start_flow(turn, "order_status")
-                return
             if self.llm is not None and self._model_command(turn):
                 return
             self._low_confidence(turn)
@@ -362,6 +394,9 @@ class Assistant:
         elif intent == "recommendation":
             self._recommend(turn)
         elif intent == "complaint":
+            if turn.previous_offer == HandoffReason.NEGATIVE_SENTIMENT.value:
+                self._handoff(turn, HandoffReason.REPEATED_FRUSTRATION)
+                return
             turn.say("complaint")
             self._offer_handoff(turn, HandoffReason.NEGATIVE_SENTIMENT)
         elif intent == "out_of_scope":

@@ -84,12 +84,18 @@ def test_handed_off_conversation_gets_no_bot_replies(assistant: Assistant) -> No
         )
 
 
-def test_low_confidence_twice_hands_off(assistant: Assistant) -> None:
+def test_two_messages_the_bot_cannot_act_on_hand_off(assistant: Assistant) -> None:
     cid = assistant.start(language="en")
     first = assistant.handle(cid, "blorp fizzle wug")
     assert first.handoff_state == "bot"
+    assert "person" in first.text  # a person is offered at once
     second = assistant.handle(cid, "zorp quux")
     assert second.handoff_state == "waiting_for_agent"
+    with session_factory(assistant.engine)() as s:
+        handoff = s.scalar(select(Handoff).where(Handoff.conversation_id == cid))
+        assert handoff is not None
+        assert handoff.reason in {"low_confidence", "out_of_scope", "repeated_frustration"}
+        assert "blorp fizzle wug" in handoff.summary
 
 
 def test_retried_message_returns_the_same_reply_without_a_second_turn(assistant: Assistant) -> None:
