@@ -328,11 +328,15 @@ def _softmax(logits: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def train_from_file(path: Path | str, *, progress: Progress | None = None) -> IntentClassifier:
-    """Train a classifier on every example of a YAML/CSV file."""
+    """Train a classifier on every example of a YAML/CSV file (embeddings cached on disk)."""
+    from kefu.nlu.embedding_cache import cached_encode
+
     examples = load_examples(path)
-    return IntentClassifier().fit(
-        [e.text for e in examples], [e.intent for e in examples], progress=progress
-    )
+    texts = [e.text for e in examples]
+    clf = IntentClassifier()
+    report = progress or (lambda stage, done, total: None)
+    emb = cached_encode(clf.encoder, texts, progress=lambda d, n: report("encode", d, n))
+    return clf.fit(texts, [e.intent for e in examples], embeddings=emb, progress=progress)
 
 
 def default_model_path(data_file: Path = DEFAULT_INTENTS_FILE) -> Path:
@@ -379,3 +383,9 @@ def get_intent_classifier(data_file: Path | None = None) -> IntentClassifier:
             clf.save(path)
         _loaded[key] = clf
         return clf
+
+
+def reset_intent_classifier() -> None:
+    """Forget the in-memory default model (the next call reloads or retrains it)."""
+    with _lock:
+        _loaded.clear()
