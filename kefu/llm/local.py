@@ -43,30 +43,22 @@ def _llama(path: Path, n_ctx: int, n_threads: int) -> tuple[Any, threading.Lock]
 
 
 class _TokenCounter:
-    """A llama.cpp stopping criterion that never stops, used to count tokens exactly.
+    """A llama.cpp stopping criterion that never stops, used to count sampled tokens.
 
-    llama-cpp-python reports no usage when streaming; it calls the criterion once per
-    sampled token with the context so far, whose length tells prompt and output sizes.
+    llama-cpp-python reports no usage when streaming. It calls the criterion once per
+    sampled token with the context evaluated so far (prompt plus all earlier tokens), so
+    the longest context seen tells how many tokens were sampled.
     """
 
     def __init__(self) -> None:
-        self.first = 0
         self.longest = 0
 
     def __call__(self, input_ids: Any, logits: Any) -> bool:
-        n = len(input_ids)
-        if not self.first:
-            self.first = n
-        self.longest = max(self.longest, n)
+        self.longest = max(self.longest, len(input_ids))
         return False
 
-    @property
-    def prompt_tokens(self) -> int:
-        return max(self.first - 1, 0)
-
-    @property
-    def sampled_tokens(self) -> int:
-        return max(self.longest - self.prompt_tokens, 0) if self.first else 0
+    def sampled(self, prompt_tokens: int) -> int:
+        return self.longest - prompt_tokens + 1 if self.longest else 0
 
 
 class LocalLlama(LanguageModel):
@@ -82,6 +74,7 @@ class LocalLlama(LanguageModel):
         self.n_ctx = n_ctx
         self.n_threads = n_threads or os.cpu_count() or 1
         self._grammars: dict[str, Any] = {}
+        self._chat_formatter: Any = None
         self.llama, self._lock = _llama(model_path, n_ctx, self.n_threads)
 
     def _grammar(self, schema: dict[str, Any]) -> Any:
@@ -92,6 +85,28 @@ class LocalLlama(LanguageModel):
 
             self._grammars[key] = LlamaGrammar.from_json_schema(key, verbose=False)
         return self._grammars[key]
+
+    def _formatter(self) -> Any:
+        """The model's own chat template (GGUF metadata), as llama-cpp-python builds it.
+
+        Formatting here rather than in ``create_chat_completion`` lets kefu pass a stopping
+        criterion (to count tokens exactly while streaming) and know the prompt's length.
+        """
+        if self._chat_formatter is None:
+            from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+            template = self.llama.metadata.get("tokenizer.chat_template")
+            if not template:
+                raise LLMUnavailable(f"{self.model_path} has no chat template in its metadata")
+            eos, bos = self.llama.token_eos(), self.llama.token_bos()
+            text = self.llama._model.token_get_text
+            self._chat_formatter = Jinja2ChatFormatter(
+                template=template,
+                eos_token=text(eos) if eos != -1 else "",
+                bos_token=text(bos) if bos != -1 else "",
+                stop_token_ids=[eos],
+            )
+        return self._chat_formatter
 
     def _generate(
         self,
@@ -105,26 +120,40 @@ class LocalLlama(LanguageModel):
     ) -> Iterator[str]:
         from llama_cpp import StoppingCriteriaList
 
+        formatted = self._formatter()(messages=list(messages))
+        stops = [
+            *(stop or []),
+            *([formatted.stop] if isinstance(formatted.stop, str) else formatted.stop or []),
+        ]
         counter = _TokenCounter()
+        criteria = StoppingCriteriaList([counter, *(formatted.stopping_criteria or [])])
         finish = "stop"
         with self._lock:
-            chunks = self.llama.create_chat_completion(
-                messages=list(messages),
+            prompt = self.llama.tokenize(
+                formatted.prompt.encode("utf-8"), add_bos=not formatted.added_special, special=True
+            )
+            # Sampling settings are llama-cpp-python's chat defaults, so results match it.
+            chunks = self.llama.create_completion(
+                prompt,
                 max_tokens=max_tokens,
                 temperature=temperature,
-                stop=list(stop or []),
+                top_p=0.95,
+                top_k=40,
+                min_p=0.05,
+                repeat_penalty=1.0,
+                stop=stops,
                 stream=True,
                 grammar=self._grammar(schema) if schema is not None else None,
-                stopping_criteria=StoppingCriteriaList([counter]),
+                stopping_criteria=criteria,
             )
             for chunk in chunks:
                 choice = chunk["choices"][0]
                 if choice.get("finish_reason"):
                     finish = choice["finish_reason"]
-                delta = choice["delta"].get("content")
-                if delta:
-                    yield delta
-        usage.prompt_tokens = counter.prompt_tokens
+                if choice["text"]:
+                    yield choice["text"]
+        usage.prompt_tokens = len(prompt)
+        sampled = counter.sampled(len(prompt))
         # A natural stop samples one end-of-turn token that is not part of the reply.
-        usage.completion_tokens = counter.sampled_tokens - (1 if finish == "stop" else 0)
+        usage.completion_tokens = sampled - 1 if finish == "stop" and sampled else sampled
         usage.finish_reason = finish
