@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from kefu.content._vocab import NEGATIVE_VALUES
 from kefu.store.models import Product
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -25,13 +26,25 @@ class ProductFacts:
     variants: int
     available: int
     prices: frozenset[Decimal] = field(default_factory=frozenset)
+    description: str | None = None
 
     def vocabulary(self) -> str:
         """All fact text, lower-cased: claims of words must be found in here."""
-        parts = [self.name, self.name_zh or "", self.category or ""]
+        parts = [self.name, self.name_zh or "", self.category or "", self.description or ""]
         for key, values in self.options.items():
             parts.append(key)
             parts.extend(values)
+        return " | ".join(parts).lower()
+
+    def feature_text(self) -> str:
+        """Fact text that can support a feature claim: an option key counts only when some
+        variant affirms it (``waterproof: yes``), never when every value denies it."""
+        parts = [self.name, self.name_zh or "", self.category or "", self.description or ""]
+        for key, values in self.options.items():
+            affirmed = [v for v in values if v.strip().lower() not in NEGATIVE_VALUES]
+            parts.extend(affirmed)
+            if affirmed:
+                parts.append(key)
         return " | ".join(parts).lower()
 
     def numbers(self) -> set[Decimal]:
@@ -63,4 +76,5 @@ def product_facts(product: Product) -> ProductFacts:
         variants=len(product.variants),
         available=sum(1 for v in product.variants if v.available),
         prices=frozenset(prices),
+        description=product.description,
     )

@@ -15,7 +15,16 @@ def _money(value: Decimal, lang: str) -> str:
 
 
 def _value(value: str, lang: str) -> str:
-    return _vocab.ZH_FOR.get(value.lower(), value) if lang == "zh" else value
+    if lang != "zh":
+        return value
+    lowered = value.lower()
+    return _vocab.ZH_FOR.get(lowered) or _vocab.VALUES_ZH.get(lowered) or value
+
+
+def _key(key: str, lang: str) -> str:
+    """Option name in ``lang``: Chinese stores already use Chinese keys; English ones are
+    looked up in a small glossary (unknown keys stay as they are)."""
+    return _vocab.OPTION_NAMES_ZH.get(key.lower(), key) if lang == "zh" else key
 
 
 def _price_range(facts: ProductFacts, lang: str) -> str:
@@ -33,7 +42,10 @@ def _option_lines(facts: ProductFacts, lang: str, limit: int = 6) -> list[str]:
     lines = []
     for key, values in list(facts.options.items())[:limit]:
         shown = [_value(v, lang) for v in values]
-        lines.append(f"{key}：{'、'.join(shown)}" if lang == "zh" else f"{key}: {', '.join(shown)}")
+        name = _key(key, lang)
+        lines.append(
+            f"{name}：{'、'.join(shown)}" if lang == "zh" else f"{name}: {', '.join(shown)}"
+        )
     return lines
 
 
@@ -46,7 +58,7 @@ def render(facts: ProductFacts, lang: str, kind: str) -> str:
         extra = ""
         if first and len(first[1]) > 1:
             extra = (
-                f"（{len(first[1])}种{first[0]}可选）"
+                f"（{len(first[1])}种{_key(first[0], lang)}可选）"
                 if lang == "zh"
                 else f" ({first[0]}: {len(first[1])} choices)"
             )
