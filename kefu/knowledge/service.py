@@ -427,6 +427,7 @@ class KnowledgeBase:
                     self._index = on_disk
                     self._checked_at = time.monotonic()
                     return on_disk
+                read_started = time.perf_counter()
                 rows = session.execute(
                     select(
                         KnowledgeChunk.id,
@@ -450,9 +451,11 @@ class KnowledgeBase:
                 )
                 for cid, section, text, lang, data, dtype, title in rows
             ]
+            read_s = time.perf_counter() - read_started
             index = SearchIndex.build(
                 fingerprint, records, self.encoder, previous=on_disk, progress=progress
             )
+            index.timings["read"] = read_s
             index.save(self.index_dir)
             self._index = index
             self._checked_at = time.monotonic()
