@@ -82,6 +82,8 @@ DEFAULT_ADDRESS_WORDS = re.compile(
     r"\b(default|profile|account|user) address\b|默认地址|账户地址|个人地址", re.I
 )
 
+CHANGE_WORDS = re.compile(r"\b(change|update|modify|set|new)\b|改|换|更新|更换|设置", re.I)
+
 SOURCE_WORDS: dict[str, tuple[str, ...]] = {
     "gift_card": ("gift card", "giftcard", "礼品卡", "购物卡"),
     "paypal": ("paypal", "贝宝"),

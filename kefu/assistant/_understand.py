@@ -51,19 +51,19 @@ class Understanding:
         return FLOW_INTENTS.get(self.intent or "")
 
 
-def _guess_language(text: str, fallback: str) -> str:
-    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
-    if han == 0 and latin == 0:
-        return fallback
-    return "zh" if han * 3 >= latin else "en"
+def _language(text: str, fallback: str) -> str:
+    """zh or en by script; mixed, id-only or emoji-only messages keep the current language."""
+    from kefu.nlu.language import detect_language
+
+    found = detect_language(text)
+    return found if found in ("zh", "en") else fallback
 
 
 def understand(
     text: str, fallback_language: str, known_products: list[str] | None = None
 ) -> Understanding:
     """Parse ``text`` with :mod:`kefu.nlu` and read its identifiers deterministically."""
-    language = _guess_language(text, fallback_language)
+    language = _language(text, fallback_language)
     intent: str | None = None
     confidence = 0.0
     sentiment = 0.0

@@ -328,8 +328,8 @@ class Assistant:
 
     def _flow_name(self, u: Understanding) -> str:
         name = u.flow or ""
-        if name == "change_address" and fl.DEFAULT_ADDRESS_WORDS.search(u.text):
-            return "change_default_address"
+        if name in ("change_address", "account") and fl.DEFAULT_ADDRESS_WORDS.search(u.text):
+            return "change_default_address" if fl.CHANGE_WORDS.search(u.text) else name
         return name
 
     def _request_beside_identity(self, turn: Turn) -> str | None:
