@@ -496,9 +496,11 @@ class KnowledgeBase:
             return []
         mask = index.mask(language, doc_type, product_id)
         bm25 = index.bm25_scores(query)
-        dense = index.dense_scores(self.encoder.encode([query])[0])
+        vector = self.encoder.encode([query])[0]
         offsets = index.language_offsets(detect_language(query))
+        dense = index.dense_scores(vector, mask, offsets)
         ranked = index.rank(mode, k, bm25, dense, mask, offsets)
+        exact = index.exact_cosines([r.row for r in ranked], vector)
         ids = [int(index.chunk_ids[r.row]) for r in ranked]
         with self._sessions() as session:
             rows = {
@@ -510,7 +512,7 @@ class KnowledgeBase:
                 )
             }
         hits = []
-        for r, cid in zip(ranked, ids, strict=True):
+        for r, cid, cosine in zip(ranked, ids, exact, strict=True):
             if cid not in rows:
                 continue  # deleted since the index was built; the next refresh drops it
             chunk, doc = rows[cid]
@@ -522,7 +524,7 @@ class KnowledgeBase:
                     chunk.section,
                     chunk.text,
                     r.score,
-                    r.dense,
+                    float(cosine),
                     r.bm25,
                     doc.doc_type,
                     chunk.language,
