@@ -135,11 +135,11 @@ class SearchIndex:
         embeddings = np.zeros((len(records), encoder.dim), dtype=np.float32)
         tokens: list[list[str]] = [[] for _ in records]
         todo: list[int] = []
+        dst: list[int] = []  # rows whose vector and tokens come from previous[src]
+        src: list[int] = []
         if previous is not None and previous.embeddings.shape[1] == encoder.dim:
             reuse = {h: i for i, h in enumerate(previous.hashes)}
             old_tokens = previous.tokens()
-            dst: list[int] = []
-            src: list[int] = []
             for i, h in enumerate(hashes):
                 j = reuse.get(h)
                 if j is None:
@@ -181,7 +181,21 @@ class SearchIndex:
             tokens,
         )
         clock = time.perf_counter()
-        index.coarse = _coarse_projection(embeddings)
+        if (
+            previous is not None
+            and previous.coarse is not None
+            and len(records) >= COARSE_MIN_ROWS
+            and len(todo) <= len(records) // 2
+            and previous.coarse[0].shape == (encoder.dim, COARSE_DIM)
+        ):
+            # most vectors are unchanged: keep the projection, project only the new ones
+            projection, old_coarse = previous.coarse
+            coarse = np.empty((len(records), COARSE_DIM), dtype=np.float32)
+            coarse[dst] = old_coarse[src]
+            coarse[todo] = embeddings[todo] @ projection
+            index.coarse = (projection, coarse)
+        else:
+            index.coarse = _coarse_projection(embeddings)
         timings["coarse"] = time.perf_counter() - clock
         index.timings = timings
         index.embedded = len(todo)

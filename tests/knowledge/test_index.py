@@ -53,7 +53,7 @@ def test_two_stage_dense_pass_ranks_like_the_exact_product(
     assert len(zh_only) == 5 and {h.language for h in zh_only} == {"zh"}
 
 
-def test_reloaded_index_keeps_its_projection(
+def test_projection_survives_reload_and_small_updates(
     kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(_index, "COARSE_MIN_ROWS", 20)
@@ -62,3 +62,12 @@ def test_reloaded_index_keeps_its_projection(
     loaded = _index.SearchIndex.load(kb.index_dir)
     assert loaded is not None and loaded.coarse is not None and built.coarse is not None
     np.testing.assert_array_equal(loaded.coarse[1], built.coarse[1])
+
+    # a small change keeps the projection and projects only the new chunks
+    kb.ingest_paths([DEMO / "shipping.en.html"])
+    updated = kb.refresh()
+    assert 0 < updated.embedded <= len(updated) // 2 and updated.coarse is not None
+    np.testing.assert_array_equal(updated.coarse[0], built.coarse[0])
+    np.testing.assert_allclose(
+        updated.coarse[1], updated.embeddings @ updated.coarse[0], rtol=1e-4, atol=1e-5
+    )
