@@ -32,8 +32,9 @@ from kefu.store.models import Conversation, Feedback, Handoff, Message, utcnow
 GAP_MARKERS = frozenset(
     {"low_confidence", "no_answer", "kb_no_answer", "knowledge_gap", "out_of_scope"}
 )
-KNOWLEDGE_INTENTS = frozenset(
-    {"shipping_policy", "payment_methods", "invoice", "product_question", "account"}
+KNOWLEDGE_INTENTS = frozenset({"shipping_policy", "payment_methods", "invoice", "product_question"})
+SOCIAL_INTENTS = frozenset(
+    {"greeting", "thanks", "goodbye", "affirm", "deny", "human_agent", "complaint"}
 )
 
 
@@ -74,14 +75,24 @@ def _pct(values: list[float], q: float) -> float | None:
 
 
 def _is_gap(customer: Message, reply: Message | None) -> bool:
+    """Whether the bot failed to answer ``customer`` from knowledge or a flow.
+
+    Out-of-scope questions count; so do questions the bot answered without a citation, a
+    tool call or a flow (a knowledge-type intent with nothing retrieved, or a message it did
+    not understand).
+    """
     if customer.intent == "out_of_scope":
         return True
     if reply is None or not reply.data:
         return False
-    markers = set(reply.data.get("templates") or []) | {str(reply.data.get("answer_kind") or "")}
-    if markers & GAP_MARKERS:
+    body = reply.data.get("reply", reply.data)
+    if set(body.get("templates") or []) & GAP_MARKERS or body.get("answer_kind") in GAP_MARKERS:
         return True
-    return customer.intent in KNOWLEDGE_INTENTS and not reply.data.get("citations")
+    if body.get("citations") or body.get("tool_calls") or body.get("flow") or body.get("cards"):
+        return False
+    if body.get("handoff_state", "bot") != "bot" or customer.intent in SOCIAL_INTENTS:
+        return False
+    return customer.intent in KNOWLEDGE_INTENTS or (customer.confidence or 0.0) < 0.5
 
 
 def support_report(

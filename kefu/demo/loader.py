@@ -79,7 +79,9 @@ def demo_admin_key(session: Session) -> str:
     return secret
 
 
-def load_demo(console: Console | None = None, tau2_path: Path | None = None) -> list[str]:
+def load_demo(
+    console: Console | None = None, tau2_path: Path | None = None, with_history: bool = True
+) -> list[str]:
     """Create the schema and load every demo dataset that is missing; returns summary lines."""
     console = console or Console(stderr=True)
     settings = get_settings()
@@ -118,6 +120,10 @@ def load_demo(console: Console | None = None, tau2_path: Path | None = None) -> 
     lines.extend(load_demo_knowledge(settings.tau2_dir / "policy.md"))
     lines.extend(load_demo_reviews())
     lines.extend(load_demo_analytics())
+    if with_history:
+        from kefu.demo.history import load_demo_history
+
+        lines.extend(load_demo_history(DEMO_NOW, _unit))
     lines.append(f"staff console key (admin): {key}")
     lines.append(f"open http://{settings.host}:{settings.port}/ (API docs at /docs)")
     return lines
