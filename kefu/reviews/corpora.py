@@ -7,6 +7,7 @@ straight out of the archive. Used by ``kefu train sentiment`` and ``kefu eval se
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import random
@@ -14,8 +15,12 @@ import subprocess
 import sys
 import tarfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
 
 from kefu.config import PROJECT_ROOT
 
@@ -130,3 +135,27 @@ def amazon_snippets() -> tuple[list[str], list[float]]:
             scores.append(float(parts[1]))
             texts.append(parts[2].strip())
     return texts, scores
+
+
+def cached_embeddings(
+    texts: list[str], progress: Callable[[int], None] | None = None
+) -> NDArray[np.float32]:
+    """USE embeddings of a corpus, kept in the cache folder: the training and evaluation
+    corpora are encoded once (minutes on two cores), not on every run."""
+    key = hashlib.sha256("\x1e".join(texts).encode("utf-8")).hexdigest()[:20]
+    path = cache_dir() / f"use-{key}.npy"
+    if path.exists():
+        cached = np.load(path)
+        if cached.shape[0] == len(texts):
+            return np.asarray(cached, dtype=np.float32)
+    from kefu.nlu.encoder import get_encoder
+
+    encoder = get_encoder()
+    parts = []
+    for start in range(0, len(texts), 256):
+        parts.append(encoder.encode(texts[start : start + 256]))
+        if progress is not None:
+            progress(len(parts[-1]))
+    out = np.vstack(parts) if parts else np.zeros((0, 512), dtype=np.float32)
+    np.save(path, out)
+    return out

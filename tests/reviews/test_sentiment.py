@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import pytest
 
 from kefu.reviews import analyze_sentiment
@@ -72,3 +75,43 @@ def test_intensified_anger_is_stronger_than_plain_anger() -> None:
 )
 def test_negated_or_resolved_anger_is_not_negative(text: str) -> None:
     assert analyze_sentiment(text).label != "negative"
+
+
+def test_shipped_zh_model_is_stacked_with_sentence_embeddings() -> None:
+    from kefu.reviews.model import StackedSentimentModel, get_model
+
+    model = get_model("zh")
+    assert isinstance(model, StackedSentimentModel)
+    good, bad = model.scores(["质量很好，物流很快，非常满意", "质量太差，客服也不理人，很失望"])
+    assert good > 0.5 and bad < -0.5
+
+
+def test_stacked_model_survives_save_and_load(tmp_path: Path) -> None:
+    from kefu.nlu.encoder import get_encoder
+    from kefu.reviews.model import StackedSentimentModel, load_model
+
+    texts = [
+        "质量很好",
+        "非常满意",
+        "物流很快",
+        "包装精美",
+        "很喜欢",
+        "值得购买",
+        "质量很差",
+        "非常失望",
+        "物流太慢",
+        "包装破损",
+        "很不喜欢",
+        "不值这个价",
+    ] * 2
+    labels = ([1] * 6 + [0] * 6) * 2
+    model = StackedSentimentModel.fit(
+        texts, labels, "zh", get_encoder().encode(texts), c=4.0, folds=2
+    )
+    path = tmp_path / "zh.npz"
+    model.save(path)
+    loaded = load_model(path)
+    assert isinstance(loaded, StackedSentimentModel)
+    probe = ["质量很好，很满意", "物流太慢了，失望", *texts[:12]]
+    assert np.allclose(loaded.scores(probe), model.scores(probe), atol=0.02)
+    assert loaded.language == "zh" and len(set(np.round(loaded.scores(probe), 3))) > 2
