@@ -392,7 +392,7 @@ class Assistant:
         elif intent == "product_question":
             self._product_question(turn)
         elif intent == "recommendation":
-            self._recommend(turn)
+            self._start_flow(turn, "recommend")
         elif intent == "complaint":
             if turn.previous_offer == HandoffReason.NEGATIVE_SENTIMENT.value:
                 self._handoff(turn, HandoffReason.REPEATED_FRUSTRATION)
@@ -560,6 +560,9 @@ class Assistant:
             if turn.u.order_ids:
                 state.pending_slots["order_ids"] = turn.u.order_ids
             turn.say("ask_auth")
+            return
+        if name == "recommend":
+            self._recommend(turn)
             return
         state.flow = FlowState(name=name)
         if name == "account":
@@ -1105,7 +1108,15 @@ class Assistant:
         if not recs:
             turn.say("recommend_none")
             return
-        turn.say("recommend", items=", ".join(f"{r.name} ({fl.money(r.price)})" for r in recs))
+        zh = turn.lang == "zh"
+        turn.say(
+            "recommend",
+            items=", ".join(
+                f"{(r.name_zh or r.name) if zh else r.name} ({fl.money(r.price)}): "
+                f"{r.reason_zh if zh else r.reason}"
+                for r in recs
+            ),
+        )
         for r in recs:
             turn.cards.append(
                 Card(

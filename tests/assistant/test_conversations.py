@@ -116,3 +116,14 @@ def test_customer_switching_language_gets_replies_in_the_new_language(assistant:
     assert en.language == "en" and "verified" in en.text
     zh = assistant.handle(cid, f"请帮我查一下订单 {PENDING_ORDER}")
     assert zh.language == "zh" and "订单" in zh.text
+
+
+def test_recommendations_come_as_product_cards_after_authentication(assistant: Assistant) -> None:
+    cid = assistant.start(language="en")
+    ask = assistant.handle(cid, "can you recommend something for me?")
+    assert ask.cards == [] and "email" in ask.text
+    reply = assistant.handle(cid, f"my email is {YUSUF['email']}")
+    products = [c.data for c in reply.cards if c.type == "product"]
+    assert products, reply.text
+    assert all(p["product_id"] and p["reason"] for p in products)
+    assert all(p["name"] in reply.text for p in products)
