@@ -447,14 +447,16 @@ class Assistant:
             self._handoff(turn, HandoffReason.POLICY_DISPUTE)
             return True
         state.last_refusal = None
-        if u.sentiment <= NEGATIVE_SENTIMENT:
+        # sentiment alone misfires on neutral questions (e.g. -0.93 for "退货的退款会退到哪里？"),
+        # so a strongly negative score counts only together with a complaint or frustration
+        if u.sentiment <= NEGATIVE_SENTIMENT and (u.intent == "complaint" or u.frustration):
             self._handoff(turn, HandoffReason.NEGATIVE_SENTIMENT)
             return True
         return False
 
     def _track_frustration(self, turn: Turn) -> None:
         u, state = turn.u, turn.state
-        if u.frustration or u.sentiment <= -0.4:
+        if u.frustration or (u.sentiment <= -0.4 and u.intent == "complaint"):
             state.frustration += 1
             if state.frustration >= 2:
                 self._handoff(turn, HandoffReason.REPEATED_FRUSTRATION)
