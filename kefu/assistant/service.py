@@ -49,7 +49,7 @@ class OpenedConversation:
 
 
 def customer_from_token(customer_token: str) -> str:
-    """The customer id a store site vouched for in a signed token (``{"customer_id": ...}``)."""
+    """The customer id a store site vouched for (:func:`kefu.auth.sign_site_identity`)."""
     return verify_site_identity(customer_token)
 
 

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from kefu.api.app import create_app
-from kefu.auth import Role, create_key, sign_token
+from kefu.auth import Role, create_key, sign_site_identity
 from kefu.store.db import session_factory
 from tests.assistant.conftest import PENDING_ORDER, YUSUF
 
@@ -86,7 +86,7 @@ def test_sse_streams_deltas_then_the_structured_reply(sqlite_tau2_engine: Engine
 
 def test_store_site_customer_token_authenticates_the_chat(sqlite_tau2_engine: Engine) -> None:
     client = _client(sqlite_tau2_engine)
-    cid, auth = _open(client, customer_token=sign_token({"customer_id": YUSUF["id"]}))
+    cid, auth = _open(client, customer_token=sign_site_identity(YUSUF["id"]))
     res = client.post(
         f"/v1/conversations/{cid}/messages", json={"text": PENDING_ORDER}, headers=auth
     )
