@@ -115,7 +115,7 @@ def anger_level(text: str, language: str) -> int:
         for i in range(len(words) - len(target) + 1):
             if words[i : i + len(target)] != target:
                 continue
-            before = words[max(0, i - 3) : i]
+            before = words[max(0, i - 2) : i]
             if any(w in lex.NEGATORS_EN or w.endswith("n't") for w in before):
                 continue
             strong = bool(set(before[-2:]) & lex.INTENSIFIERS_EN) or "!" in text

@@ -45,6 +45,7 @@ def test_result_fields_stay_in_range_and_language_is_guessed() -> None:
     [
         "I am very angry",
         "this is unacceptable",
+        "No, this is unacceptable!",
         "I am so frustrated with you",
         "This is ridiculous, I want my money back",
         "fed up with waiting",
@@ -68,6 +69,7 @@ def test_intensified_anger_is_stronger_than_plain_anger() -> None:
     "text",
     [
         "I am not angry",
+        "I never get tired of this coffee",
         "我不生气",
         "I was angry at first but you fixed it, great service, thanks",
         "虽然很生气，不过问题解决了，谢谢",
