@@ -54,6 +54,9 @@ class Settings(BaseSettings):
         default="", description="Signs store-site customer identities; empty = secret_key."
     )
 
+    warm_up: bool = Field(
+        default=True, description="Load (or train) the language models before serving traffic."
+    )
     encoder_threads: int = Field(
         default=1, description="BLAS threads for the sentence encoder (1 is fastest per query)."
     )

@@ -35,6 +35,7 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     """Every test runs with its own data dir and default settings."""
     monkeypatch.setenv("KEFU_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("KEFU_DATABASE_URL", raising=False)
+    monkeypatch.setenv("KEFU_WARM_UP", "0")  # models load on first use in tests
     get_settings.cache_clear()
     yield
     reset_engines()

@@ -6,8 +6,12 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine
 
 import kefu
@@ -20,6 +24,22 @@ from kefu.store.db import get_engine
 log = logging.getLogger(__name__)
 
 
+def warm_up() -> None:
+    """Load the encoder and the intent model (training it on first use) before traffic."""
+    from kefu.nlu import get_intent_classifier
+
+    started = time.perf_counter()
+    get_intent_classifier()
+    log.info("language models ready in %.1f s", time.perf_counter() - started)
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    if app.state.settings.warm_up:
+        await run_in_threadpool(warm_up)
+    yield
+
+
 def create_app(engine: Engine | None = None) -> FastAPI:
     """Build the app bound to ``engine`` (default: the configured store)."""
     settings = get_settings()
@@ -28,6 +48,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         title="kefu",
         version=kefu.__version__,
         description="Self-hosted AI customer service for online stores (中文 / English).",
+        lifespan=_lifespan,
     )
     app.state.engine = engine or get_engine()
     app.state.settings = settings

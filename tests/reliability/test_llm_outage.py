@@ -48,29 +48,27 @@ def _refusing_endpoint() -> str:
     return f"http://127.0.0.1:{port}/v1"  # nothing listens there any more
 
 
-@pytest.mark.parametrize(
-    "kind",
-    [
-        pytest.param(
-            "hanging",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known bug: a hanging endpoint costs ~27 s per turn despite timeout_s=1",
-            ),
-        ),
-        "refusing",
-    ],
-)
+@pytest.mark.parametrize("kind", ["hanging", "refusing"])
 def test_assistant_answers_without_the_model_within_its_timeout(
     kind: str, sqlite_tau2_engine: Engine, request: pytest.FixtureRequest
 ) -> None:
     url = request.getfixturevalue("hanging_endpoint") if kind == "hanging" else _refusing_endpoint()
+    from kefu.nlu import get_intent_classifier
+
+    get_intent_classifier()  # trained on first use: not part of a turn's time (kefu serve warms it)
     llm = OpenAICompatible(url, "any-model", timeout_s=1.0, max_retries=0)
     assistant = Assistant(sqlite_tau2_engine, llm=llm)
-    cid = assistant.start(language="en")
+    without_model = Assistant(sqlite_tau2_engine, llm=None)
+    cid, base_cid = assistant.start(language="en"), without_model.start(language="en")
     for text in ("blorp fizzle wug, can you help", "zorp quux my thing"):
+        start = time.perf_counter()
+        without_model.handle(base_cid, text)
+        baseline = time.perf_counter() - start
         start = time.perf_counter()
         reply = assistant.handle(cid, text)
         elapsed = time.perf_counter() - start
         assert reply.text, "the customer always gets an answer"
-        assert elapsed < 1.0 * 3 + 2, f"turn took {elapsed:.1f} s with the model {kind}"
+        # the dead model may cost its timeout once per turn, nothing more (baseline absorbs load)
+        assert elapsed < 2 * baseline + 1.0 + 1.5, (
+            f"turn took {elapsed:.1f} s with the model {kind} vs {baseline:.1f} s without"
+        )
