@@ -73,5 +73,5 @@ def post_recompute(
 ) -> RecomputeResult:
     """Recompute every customer's metrics now (admin; batch job)."""
     if as_of is not None and as_of.tzinfo is None:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "as_of needs a timezone")
+        raise HTTPException(422, "as_of needs a timezone")
     return recompute_customer_metrics(session, as_of, AnalyticsConfig(horizon_days=horizon_days))

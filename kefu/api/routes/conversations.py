@@ -94,7 +94,7 @@ def open_chat(body: OpenRequest, request: Request) -> OpenResponse:
     except TokenError as exc:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, f"invalid customer token: {exc}")
     except ValueError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc))
+        raise HTTPException(422, str(exc))
     return OpenResponse(**opened.__dict__)
 
 
@@ -125,7 +125,7 @@ async def post_message(
     except ConversationNotFound:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "conversation not found")
     except ValueError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc))
+        raise HTTPException(422, str(exc))
     if not (stream or "text/event-stream" in (accept or "")):
         return reply
 
