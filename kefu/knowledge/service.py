@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
@@ -498,7 +499,12 @@ class KnowledgeBase:
         bm25 = index.bm25_scores(query)
         vector = self.encoder.encode([query])[0]
         offsets = index.language_offsets(detect_language(query))
-        dense = index.dense_scores(vector, mask, offsets)
+        # BM25 ranking needs the vector only for the hits' reported cosines
+        dense = (
+            np.zeros(len(index), dtype=np.float32)
+            if mode == "bm25"
+            else index.dense_scores(vector, mask, offsets)
+        )
         ranked = index.rank(mode, k, bm25, dense, mask, offsets)
         exact = index.exact_cosines([r.row for r in ranked], vector)
         ids = [int(index.chunk_ids[r.row]) for r in ranked]
