@@ -20,7 +20,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from kefu.config import get_settings
-from kefu.store.db import make_engine, reset_engines, session_factory, upgrade_schema
+from kefu.store.db import (
+    checkpoint_sqlite,
+    make_engine,
+    reset_engines,
+    session_factory,
+    upgrade_schema,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -73,8 +79,7 @@ class _Templates:
             upgrade_schema(engine)
             if kind == "tau2":
                 _load_tau2(engine)
-            with engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            checkpoint_sqlite(engine)
             engine.dispose()
             self.sqlite[kind] = path
         return self.sqlite[kind]

@@ -146,13 +146,16 @@ class Assistant:
             raise ValueError("empty message")
         if len(text) > 4000:
             raise ValueError("message too long (4000 characters at most)")
+        # Understanding is the slow, CPU-bound part of a turn: do it before the turn's
+        # transaction so the database is held only for the short read-decide-write part.
+        u = understand(text, self._language_of(conversation_id))
         for attempt in range(3):
             try:
                 with self._sessions() as session:
                     # order write tools commit their own transaction mid-turn; the rest of
                     # the turn (reply, state) commits here
                     try:
-                        reply = self._handle(session, conversation_id, text, client_message_id)
+                        reply = self._handle(session, conversation_id, text, client_message_id, u)
                         session.commit()
                     except BaseException:
                         session.rollback()
@@ -164,8 +167,19 @@ class Assistant:
                 log.info("conversation %s changed concurrently; retrying turn", conversation_id)
         raise RuntimeError("unreachable")
 
+    def _language_of(self, conversation_id: str) -> str:
+        """The conversation's current language (short read; 'en' if it does not exist)."""
+        with self._sessions() as session:
+            conv = session.get(Conversation, conversation_id)
+            return DialogueState.load(conv.state).language if conv is not None else "en"
+
     def _handle(
-        self, session: Session, conversation_id: str, text: str, client_message_id: str | None
+        self,
+        session: Session,
+        conversation_id: str,
+        text: str,
+        client_message_id: str | None,
+        u: Understanding,
     ) -> Reply:
         conv = session.get(Conversation, conversation_id)
         if conv is None:
@@ -175,7 +189,6 @@ class Assistant:
             if previous is not None:
                 return previous
         state = DialogueState.load(conv.state)
-        u = understand(text, state.language)
         customer_msg = append_message(
             session,
             conv,

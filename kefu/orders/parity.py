@@ -23,7 +23,7 @@ from typing import Any
 from kefu.orders.context import ToolContext
 from kefu.orders.policy import StorePolicy
 from kefu.orders.tools import call_tool
-from kefu.store.db import make_engine, session_factory, upgrade_schema
+from kefu.store.db import checkpoint_sqlite, make_engine, session_factory, upgrade_schema
 from kefu.store.tau2 import OPTIONAL_ORDER_FIELDS, export_tau2, import_tau2, load_db_json
 
 BUG_NOTE = "note_last_variant_applied_to_all_items"
@@ -190,8 +190,7 @@ def build_template(db_json: Path, path: Path) -> Path:
         with session_factory(engine)() as session:
             import_tau2(session, load_db_json(db_json))
             session.commit()
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        checkpoint_sqlite(engine)
     finally:
         engine.dispose()
     return path

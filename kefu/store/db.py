@@ -13,11 +13,16 @@ from kefu.config import get_settings
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    """WAL, foreign keys, a busy timeout, and real transactions (BEGIN emitted by us).
+    """WAL, foreign keys, a busy timeout, and transactions that take the write lock up front.
 
-    pysqlite's own transaction handling defers BEGIN until the first write, so two readers
-    could both decide to write from the same snapshot; emitting BEGIN ourselves makes every
-    session a real transaction and lets the order version check catch racing writes.
+    pysqlite defers BEGIN until the first write, so two sessions could both decide to write
+    from the same snapshot. A deferred transaction that read first and then writes after
+    another writer committed fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT),
+    whatever the busy timeout. ``BEGIN IMMEDIATE`` takes the write lock when the transaction
+    starts, so writers queue on the busy timeout instead of failing. WAL readers outside a
+    transaction are never blocked; kefu keeps transactions short (slow work such as language
+    understanding happens before the transaction), and PostgreSQL is the path for heavy write
+    concurrency.
     """
 
     @event.listens_for(engine, "connect")
@@ -26,13 +31,13 @@ def _configure_sqlite(engine: Engine) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=10000")
+        cur.execute("PRAGMA busy_timeout=30000")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
@@ -43,7 +48,7 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         engine = create_engine(
             url,
             echo=settings.db_echo,
-            connect_args={"check_same_thread": False, "timeout": 10},
+            connect_args={"check_same_thread": False, "timeout": 30},
             **kwargs,
         )
         _configure_sqlite(engine)
@@ -100,6 +105,15 @@ def upgrade_schema(engine: Engine | None = None, revision: str = "head") -> None
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+
+
+def checkpoint_sqlite(engine: Engine) -> None:
+    """Fold the WAL into the main file so the file alone can be copied (no transaction open)."""
+    raw = engine.raw_connection()
+    try:
+        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+    finally:
+        raw.close()
 
 
 def reset_engines() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from kefu.config import get_settings
-from kefu.store.db import make_engine, session_factory, upgrade_schema
+from kefu.store.db import checkpoint_sqlite, make_engine, session_factory, upgrade_schema
 
 
 def build_template(path: Path) -> Path:
@@ -25,8 +25,7 @@ def build_template(path: Path) -> Path:
     with session_factory(engine)() as session:
         import_tau2(session, load_db_json(get_settings().tau2_dir / "db.json"))
         session.commit()
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    checkpoint_sqlite(engine)
     engine.dispose()
     tmp.rename(path)
     return path
