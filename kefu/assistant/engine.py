@@ -33,7 +33,7 @@ from kefu.handoff import (
     request_handoff,
     summarize,
 )
-from kefu.store.db import session_factory
+from kefu.store.db import session_factory, writer_engine
 from kefu.store.models import Conversation, Customer, HandoffState, Message
 
 log = logging.getLogger(__name__)
@@ -114,7 +114,8 @@ class Assistant:
         self.engine = engine
         self.llm = llm
         self.knowledge = knowledge
-        self._sessions = session_factory(engine)
+        self._sessions = session_factory(writer_engine(engine))
+        self._reads = session_factory(engine)
 
     # ------------------------------------------------------------------ conversations
 
@@ -169,7 +170,7 @@ class Assistant:
 
     def _language_of(self, conversation_id: str) -> str:
         """The conversation's current language (short read; 'en' if it does not exist)."""
-        with self._sessions() as session:
+        with self._reads() as session:
             conv = session.get(Conversation, conversation_id)
             return DialogueState.load(conv.state).language if conv is not None else "en"
 

@@ -13,16 +13,12 @@ from kefu.config import get_settings
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    """WAL, foreign keys, a busy timeout, and transactions that take the write lock up front.
+    """WAL, foreign keys, a busy timeout, and real transactions (BEGIN emitted by us).
 
     pysqlite defers BEGIN until the first write, so two sessions could both decide to write
-    from the same snapshot. A deferred transaction that read first and then writes after
-    another writer committed fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT),
-    whatever the busy timeout. ``BEGIN IMMEDIATE`` takes the write lock when the transaction
-    starts, so writers queue on the busy timeout instead of failing. WAL readers outside a
-    transaction are never blocked; kefu keeps transactions short (slow work such as language
-    understanding happens before the transaction), and PostgreSQL is the path for heavy write
-    concurrency.
+    from the same snapshot; emitting BEGIN ourselves makes every session a real transaction
+    and lets the order version check catch racing writes. Connections of a
+    :func:`writer_engine` begin with ``BEGIN IMMEDIATE`` instead (see there).
     """
 
     @event.listens_for(engine, "connect")
@@ -37,7 +33,21 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        immediate = conn.get_execution_options().get(IMMEDIATE_OPTION)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def writer_engine(engine: Engine) -> Engine:
+    """The same engine, but its SQLite transactions take the write lock when they begin.
+
+    For read-then-write units such as an assistant turn: a deferred SQLite transaction that
+    read first and writes after another writer committed fails at once with "database is
+    locked" (SQLITE_BUSY_SNAPSHOT), whatever the busy timeout; ``BEGIN IMMEDIATE`` makes
+    concurrent turns queue on the busy timeout instead. Keep such transactions short, and do
+    not open a second writing session inside one (it would wait for the first). No effect on
+    PostgreSQL, where row locks and the version check do this job.
+    """
+    return engine.execution_options(**{IMMEDIATE_OPTION: True})
 
 
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
@@ -65,6 +75,7 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
 
 
 _ENGINES: dict[str, Engine] = {}
+IMMEDIATE_OPTION = "kefu_sqlite_immediate"
 
 
 def get_engine(url: str | None = None) -> Engine:

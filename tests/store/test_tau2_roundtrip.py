@@ -42,3 +42,28 @@ def test_timestamps_are_timezone_aware(tau2_engine: Engine, tau2_session: Sessio
     assert order is not None
     assert order.updated_at.tzinfo is not None
     assert tau2_engine.dialect.name in {"sqlite", "postgresql"}
+
+
+def test_writer_engine_queues_sqlite_writers_instead_of_failing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A read-then-write transaction on a writer engine takes the lock up front: a second
+    writer waits for it (here it gives up quickly), and no stale snapshot ever writes."""
+    import sqlite3
+
+    import pytest
+
+    from kefu.store.db import make_engine, upgrade_schema, writer_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    upgrade_schema(engine)
+    with writer_engine(engine).connect() as conn:
+        conn.exec_driver_sql("SELECT count(*) FROM orders").scalar()  # a read, lock already held
+        raw = engine.raw_connection()
+        try:
+            raw.driver_connection.execute("PRAGMA busy_timeout=100")  # type: ignore[union-attr]
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                raw.driver_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
+        finally:
+            raw.close()
+    with engine.connect() as conn:  # a plain (deferred) transaction reads alongside
+        assert conn.exec_driver_sql("SELECT count(*) FROM orders").scalar() == 0
+    engine.dispose()
