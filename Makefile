@@ -57,9 +57,11 @@ lint: dev-venv
 
 ## test: everything the suite needs, then the whole suite on SQLite and PostgreSQL
 test: dev-venv system-deps web llm
-	$(MAKE) lint
+	@lint=0; $(MAKE) lint || lint=$$?; \
 	export KEFU_TEST_PG_URL=$$(./scripts/start-postgres.sh) && \
-	  $(BIN)/pytest -p no:cacheprovider --timeout=900
+	$(BIN)/pytest -p no:cacheprovider --timeout=900 -o junit_family=xunit2; tests=$$?; \
+	if [ $$lint -ne 0 ]; then echo "lint failed (ruff/mypy): see above"; fi; \
+	exit $$(( tests != 0 ? tests : lint ))
 
 test-fast: dev-venv
 	$(BIN)/pytest -q -m "not slow and not browser" -x
