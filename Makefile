@@ -59,7 +59,7 @@ lint: dev-venv
 test: dev-venv system-deps web llm
 	@lint=0; $(MAKE) lint || lint=$$?; \
 	export KEFU_TEST_PG_URL=$$(./scripts/start-postgres.sh) && \
-	$(BIN)/pytest -p no:cacheprovider --timeout=900 -o junit_family=xunit2; tests=$$?; \
+	$(BIN)/pytest -p no:cacheprovider --timeout=900; tests=$$?; \
 	if [ $$lint -ne 0 ]; then echo "lint failed (ruff/mypy): see above"; fi; \
 	exit $$(( tests != 0 ? tests : lint ))
 
