@@ -3,7 +3,7 @@
 Each script writes its own Markdown section to ``bench/out/<name>.md`` (and may print
 progress). A script that fails is reported as failed; the others still run.
 ``python bench/run_all.py NAME...`` runs only the named scripts (e.g. ``store``) and keeps the
-other sections from their last run.
+other sections from their last run; ``--assemble`` runs nothing and only rebuilds the report.
 """
 
 from __future__ import annotations
@@ -41,7 +41,9 @@ def machine() -> str:
 def main(names: list[str]) -> int:
     OUT.mkdir(exist_ok=True)
     scripts = sorted(HERE.glob("bench_*.py"))
-    if names:
+    if names == ["--assemble"]:
+        scripts = []
+    elif names:
         scripts = [s for s in scripts if s.stem.removeprefix("bench_") in names]
     failed = []
     for script in scripts:
@@ -60,6 +62,8 @@ def main(names: list[str]) -> int:
             flush=True,
         )
     sections = [p.read_text() for p in sorted(OUT.glob("*.md"))]
+    for png in OUT.glob("*.png"):  # plots referenced by sections travel with the report
+        (HERE / png.name).write_bytes(png.read_bytes())
     report = [
         "# kefu benchmark report",
         "",
