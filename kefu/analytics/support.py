@@ -12,6 +12,7 @@ Definitions (computed over conversations *created* in the window):
 - **CSAT** = mean 1-5 score and the share of 4-5 scores.
 - **first response time**: customer's first message → first reply (bot or person), and
   handoff requested → first human reply (the number that staffing changes).
+- **top intents**: what customers came for (yes/no answers to the bot are not counted).
 - **knowledge gaps** (unanswered questions): customer messages answered with the
   low-confidence / no-answer path, or classified out of scope.
 """
@@ -33,6 +34,7 @@ GAP_MARKERS = frozenset(
     {"low_confidence", "no_answer", "kb_no_answer", "knowledge_gap", "out_of_scope"}
 )
 KNOWLEDGE_INTENTS = frozenset({"shipping_policy", "payment_methods", "invoice", "product_question"})
+DIALOGUE_ACTS = frozenset({"affirm", "deny"})  # answers to the bot, not what customers came for
 SOCIAL_INTENTS = frozenset(
     {"greeting", "thanks", "goodbye", "affirm", "deny", "human_agent", "complaint"}
 )
@@ -177,7 +179,7 @@ def support_report(
         for i, m in enumerate(msgs):
             if m.role != "customer":
                 continue
-            if m.intent:
+            if m.intent and m.intent not in DIALOGUE_ACTS:
                 intents[m.intent] += 1
             if m.sentiment is not None:
                 sentiment_by_day[m.created_at.date().isoformat()].append(float(m.sentiment))

@@ -19,9 +19,10 @@
     $(id).dataset.rendered = "true";
   }
   function bar(id, labels, values, horizontal) {
-    const cat = { type: "category", data: labels, axisLabel: { interval: 0, width: 110, overflow: "truncate" } };
+    const cat = { type: "category", data: labels,
+      axisLabel: horizontal ? { interval: 0, width: 110, overflow: "truncate" } : { rotate: labels.length > 6 ? 40 : 0, hideOverlap: true } };
     const val = { type: "value", minInterval: 1 };
-    chart(id, { grid: { left: horizontal ? 130 : 40, right: 20, top: 20, bottom: 40 }, tooltip: {},
+    chart(id, { grid: { left: horizontal ? 130 : 40, right: 20, top: 20, bottom: horizontal ? 30 : 70 }, tooltip: {},
       xAxis: horizontal ? val : cat, yAxis: horizontal ? cat : val,
       series: [{ type: "bar", data: values, itemStyle: { color: "#0f6cbd" } }] });
   }
@@ -70,10 +71,15 @@
       bar("chart-clv", clv.histogram.map((b) => Math.round(b.lower) + "–" + Math.round(b.upper)), clv.histogram.map((b) => b.customers), false);
       const churn = await api("/v1/analytics/churn");
       rows("churn", churn.customers.slice(0, 10), (c) => [c.name, c.segment, c.p_alive === null ? "–" : c.p_alive.toFixed(2), c.clv === null ? "–" : c.clv]);
+      if (!churn.customers.length) rows("churn", [null], () => ["No customer below P(alive) " + churn.threshold, "", "", ""]);
     } catch (e) { $("chart-clv").textContent = "Run `kefu analytics recompute` to see lifetime values."; }
     try {
       const a = await api("/v1/reviews/alerts");
-      rows("alerts", a.alerts, (x) => [x.product_id, Math.round(x.baseline_negative_share * 100) + "% → " + Math.round(x.recent_negative_share * 100) + "% (z=" + x.z.toFixed(2) + ")", x.top_negative_aspects.join(", ")]);
+      const names = {};
+      for (const x of a.alerts) {
+        try { const p = await api("/v1/products/" + encodeURIComponent(x.product_id)); names[x.product_id] = p.name; } catch (e) { names[x.product_id] = x.product_id; }
+      }
+      rows("alerts", a.alerts, (x) => [names[x.product_id] + " (" + x.product_id + ")", Math.round(x.baseline_negative_share * 100) + "% → " + Math.round(x.recent_negative_share * 100) + "% (z=" + x.z.toFixed(2) + ")", x.top_negative_aspects.join(", ")]);
     } catch (e) { /* reviews are optional */ }
   }
   function start(k) {
