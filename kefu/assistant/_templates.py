@@ -159,6 +159,9 @@ LABELS: dict[str, dict[str, str]] = {
     "exchange items of": {"en": "exchange items of", "zh": "换货"},
     "no longer needed": {"en": "no longer needed", "zh": "不再需要"},
     "ordered by mistake": {"en": "ordered by mistake", "zh": "误下单"},
+    "start_return_items": {"en": "I want to return an item", "zh": "我要退货"},
+    "start_exchange_items": {"en": "I want to exchange an item", "zh": "我要换货"},
+    "start_cancel_order": {"en": "I want to cancel an order", "zh": "我要取消订单"},
 }
 
 

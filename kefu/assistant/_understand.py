@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +24,16 @@ FLOW_INTENTS = {
     "refund_status": "refund_status",
     "account": "account",
 }
-KNOWLEDGE_INTENTS = {"shipping_policy", "payment_methods", "invoice", "discount"}
+KNOWLEDGE_INTENTS = {"shipping_policy", "payment_methods", "invoice", "discount", "policy_question"}
+POLICY_WORDS = re.compile(r"\bpolic(?:y|ies)\b|\brules?\b|政策|规定|规则|条款", re.I)
+"""A message that names a policy asks about the rule, not to act on an order (no order id)."""
+WANTS_ACTION = re.compile(
+    r"\bi (?:want|need|would like|'d like) to (?!know|ask|understand|learn|read|see)"
+    r"|\b(?:please|pls) (?:cancel|return|exchange)\b"
+    r"|我要|我想要|帮我|给我",
+    re.I,
+)
+"""First-person requests to act: a policy word beside one does not make a question."""
 FRUSTRATED = 0.5
 """Frustration score from which a message counts as frustrated."""
 
@@ -92,6 +102,13 @@ def understand(
         sentiment = analyze_sentiment(text, language).score
         frustration = frustration_score(text).score >= FRUSTRATED
     yes, no = ex.is_yes(text), ex.is_no(text)
+    if (
+        intent in FLOW_INTENTS
+        and POLICY_WORDS.search(text)
+        and not ex.order_ids(text)
+        and not WANTS_ACTION.search(text)
+    ):
+        intent, confidence = "policy_question", max(confidence, 0.7)
     if yes and intent not in ("affirm", None) and confidence < 0.9:
         intent, confidence = "affirm", 1.0
     if no and intent not in ("deny", None) and confidence < 0.9 and not ex.order_ids(text):

@@ -10,6 +10,7 @@ bot stays silent.
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from decimal import Decimal
 from typing import Any
@@ -43,6 +44,12 @@ CONFIDENCE_FLOOR = 0.45
 NEGATIVE_SENTIMENT = -0.6
 """A message this negative goes straight to a person."""
 SMALL_TALK = {"greeting", "thanks", "goodbye"}
+POLICY_TOPICS = re.compile(
+    r"(?P<exchange_items>exchang|换货|换成)|(?P<return_items>return|退货|退回|能退|可以退)"
+    r"|(?P<cancel_order>cancel|取消)",
+    re.I,
+)
+"""Which request a policy question is about, to offer starting it."""
 
 
 class ConversationNotFound(LookupError):
@@ -321,6 +328,8 @@ class Assistant:
             self._confirming(turn)
             return
         if state.flow and state.customer_id:
+            if self._aside(turn, state.flow):
+                return
             if (
                 u.flow
                 and u.flow != state.flow.name
@@ -339,6 +348,27 @@ class Assistant:
         if turn.texts:
             return
         self._dispatch(turn)
+
+    def _aside(self, turn: Turn, flow: FlowState) -> bool:
+        """A policy question in the middle of a request: answer it, then ask again where we were."""
+        u = turn.u
+        if (
+            u.intent not in KNOWLEDGE_INTENTS
+            or u.confidence < 0.7
+            or u.yes
+            or u.no
+            or self._fills_any(turn)
+            or (not flow.confirming and self._answers_awaited(turn, flow))
+        ):
+            return False
+        self._knowledge(turn, offer_handoff=False)
+        turn.quick = []
+        if flow.confirming and flow.action is not None:
+            turn.say("confirm_again", details=flow.action["details"])
+            turn.yes_no()
+        elif flow.awaiting:
+            getattr(self, f"_ask_{flow.awaiting}")(turn, flow)
+        return True
 
     def _flow_name(self, u: Understanding) -> str:
         name = u.flow or ""
@@ -918,6 +948,8 @@ class Assistant:
             state.flow = None
             turn.say("declined")
             return
+        if self._aside(turn, flow):
+            return
         if self._correct(turn, flow):
             return
         if u.flow and u.flow != flow.name and u.confidence >= 0.7:
@@ -1060,19 +1092,25 @@ class Assistant:
             orders=", ".join(user.get("orders", [])),
         )
 
-    def _knowledge(self, turn: Turn) -> None:
+    def _knowledge(self, turn: Turn, *, offer_handoff: bool = True) -> None:
         try:
             from kefu.knowledge import get_knowledge_base
 
             kb = self.knowledge or get_knowledge_base()
-            hits = kb.search(turn.u.text, k=3)
+            # the customer's language first (an English question should get the English FAQ),
+            # then any language when that finds nothing close enough
+            hits = kb.search(turn.u.text, k=3, language=turn.lang)
             confident = kb.is_confident(hits)
+            if not confident:
+                hits = kb.search(turn.u.text, k=3)
+                confident = kb.is_confident(hits)
         except Exception:  # the knowledge base may be empty or not built yet
             log.exception("knowledge search failed")
             hits, confident = [], False
         if not hits or not confident:
             turn.say("kb_unsure")
-            self._offer_handoff(turn, HandoffReason.LOW_CONFIDENCE)
+            if offer_handoff:
+                self._offer_handoff(turn, HandoffReason.LOW_CONFIDENCE)
             return
         best = hits[0]
         turn.say("kb_answer", answer=best.text.strip())
@@ -1080,6 +1118,13 @@ class Assistant:
             Citation(citation=h.citation, section=getattr(h, "section", ""), score=float(h.score))
             for h in hits[:2]
         ]
+        if turn.u.intent == "policy_question" and turn.state.flow is None:
+            # a policy answer often precedes the request itself: offer it as one tap
+            flow = POLICY_TOPICS.search(turn.u.text)
+            if flow is not None:
+                name = next(k for k, v in flow.groupdict().items() if v)
+                text = label(f"start_{name}", turn.lang)
+                turn.quick = [QuickReply(label=text, value=text)]
 
     def _product_question(self, turn: Turn) -> None:
         words = ex.latin_words(turn.u.text)
