@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from kefu.assistant import _extract as ex
+from kefu.assistant._glossary import english_names
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,10 @@ def match_items(text: str, items: list[dict[str, Any]]) -> list[str]:
     if ex.means_all(text):
         return [i["item_id"] for i in items]
     named = [i["item_id"] for i in items if str(i["name"]).lower() in low]
+    if named:
+        return named
+    zh_named = set(english_names(text))
+    named = [i["item_id"] for i in items if i["name"] in zh_named]
     if named:
         return named
     pos = ex.ordinal(text)

@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from kefu.assistant import _extract as ex
 from kefu.assistant import _flows as fl
+from kefu.assistant._glossary import english_names
 from kefu.assistant._reply import Card, Citation, QuickReply, Reply
 from kefu.assistant._state import DialogueState, FlowState
 from kefu.assistant._templates import label, t
@@ -35,7 +36,14 @@ from kefu.handoff import (
     summarize,
 )
 from kefu.store.db import session_factory, writer_engine
-from kefu.store.models import Conversation, Customer, HandoffState, Message
+from kefu.store.models import (
+    Conversation,
+    Customer,
+    Fulfillment,
+    HandoffState,
+    Message,
+    Order,
+)
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +58,8 @@ POLICY_TOPICS = re.compile(
     re.I,
 )
 """Which request a policy question is about, to offer starting it."""
+POLICY_CUES = re.compile(r"warrant|guarantee|return|refund|保修|质保|保固|退货|退款|三包", re.I)
+"""Product questions about these are policy questions about that product."""
 
 
 class ConversationNotFound(LookupError):
@@ -689,7 +699,7 @@ class Assistant:
                 )
                 state.last_refusal = f"{flow.name} {order_id}: status {order['status']}"
                 state.flow = None
-                turn.cards.append(self._order_card(order))
+                turn.cards.append(self._order_card(turn, order))
                 return True
         return True
 
@@ -788,7 +798,7 @@ class Assistant:
             listed.append(
                 f"{oid} ({order['status']}: {', '.join(i['name'] for i in order['items'])})"
             )
-            turn.cards.append(self._order_card(order))
+            turn.cards.append(self._order_card(turn, order))
         turn.state.orders_shown = order_ids
         turn.say("ask_order", orders="; ".join(listed))
         turn.quick = [QuickReply(label=o, value=o) for o in order_ids]
@@ -1030,7 +1040,7 @@ class Assistant:
             facts["difference"] = fl.money(diff)
         turn.say(f"done_{flow.name}", **facts)
         if data.get("order_id"):
-            turn.cards.append(self._order_card(data))
+            turn.cards.append(self._order_card(turn, data))
 
     def _price_difference(self, turn: Turn, slots: dict[str, Any]) -> Decimal:
         order = turn.order(slots["order_id"]) or {}
@@ -1048,7 +1058,7 @@ class Assistant:
         order = turn.order(flow.slots["order_id"])
         if order is None:
             return
-        turn.cards.append(self._order_card(order))
+        turn.cards.append(self._order_card(turn, order))
         if flow.name == "refund_status":
             history = "; ".join(
                 f"{p['transaction_type']} {fl.money(p['amount'])} ({p['payment_method_id']})"
@@ -1127,11 +1137,16 @@ class Assistant:
                 turn.quick = [QuickReply(label=text, value=text)]
 
     def _product_question(self, turn: Turn) -> None:
+        if POLICY_CUES.search(turn.u.text):
+            self._knowledge(turn)  # "how long is the warranty on headphones": a policy answer
+            return
         words = ex.latin_words(turn.u.text)
         call = turn.tools.call("list_all_product_types", {})
         types: dict[str, str] = call.data if call.ok and isinstance(call.data, dict) else {}
         low = turn.u.text.lower()
         match = next((pid for name, pid in types.items() if name.lower() in low), None)
+        if match is None:
+            match = next((types[n] for n in english_names(turn.u.text) if n in types), None)
         if match is None and words:
             match = next(
                 (pid for name, pid in types.items() if name.lower().split()[-1] in words), None
@@ -1192,12 +1207,29 @@ class Assistant:
                 )
             )
 
-    def _order_card(self, order: dict[str, Any]) -> Card:
+    def _order_card(self, turn: Turn, order: dict[str, Any]) -> Card:
+        """The order as the widget shows it: status, items, placed date and shipments.
+
+        ``order`` comes from the customer-scoped tool, so it is theirs; the placed date and
+        carriers, which the tool record does not carry, are read for that same order id.
+        """
+        placed, shipments = _shipping_facts(turn.session, str(order.get("order_id")))
+        if not shipments:
+            shipments = [
+                {
+                    "tracking_ids": list(f.get("tracking_id", [])),
+                    "carrier": None,
+                    "item_ids": list(f.get("item_ids", [])),
+                }
+                for f in order.get("fulfillments", [])
+            ]
         return Card(
             type="order",
             data={
                 "order_id": order.get("order_id"),
                 "status": order.get("status"),
+                "placed_at": placed,
+                "tracking": shipments,
                 "items": [
                     {
                         "name": i["name"],
@@ -1209,3 +1241,20 @@ class Assistant:
                 ],
             },
         )
+
+
+def _shipping_facts(session: Session, order_id: str) -> tuple[str | None, list[dict[str, Any]]]:
+    """(placed date ISO 8601 or None, shipments with tracking ids and carrier) of one order."""
+    placed = session.scalar(select(Order.placed_at).where(Order.id == order_id))
+    rows = session.scalars(
+        select(Fulfillment).where(Fulfillment.order_id == order_id).order_by(Fulfillment.position)
+    ).all()
+    shipments = [
+        {
+            "tracking_ids": list(f.tracking_ids or []),
+            "carrier": f.carrier,
+            "item_ids": list(f.item_ids or []),
+        }
+        for f in rows
+    ]
+    return (placed.isoformat() if placed is not None else None), shipments
