@@ -79,6 +79,11 @@ def main() -> None:
         "(zh includes one USE encoder call per text).",
         f"Median latency of one short chat message: zh {zh_ms:.1f} ms, en {en_ms:.1f} ms.",
         "",
+        "```",
+        f"zh accuracy: {report.zh_accuracy:.3f} snownlp: {report.zh_snownlp:.3f}",
+        f"en accuracy: {report.en_accuracy:.3f} vader: {report.en_vader:.3f}",
+        "```",
+        "",
     ]
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text("\n".join(lines), encoding="utf-8")
