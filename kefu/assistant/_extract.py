@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-ORDER_ID = re.compile(r"#?\s?\b(W\d{7})\b", re.IGNORECASE)
+ORDER_ID = re.compile(r"#?\s?(?<![A-Za-z0-9])(W\d{7})(?!\d)", re.IGNORECASE)
+"""``#W1234567``; also glued to Chinese text ("订单W1234567的"), where ``\b`` finds no edge."""
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 ZIP = re.compile(r"(?<!\d)(\d{5})(?!\d)")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
@@ -136,9 +137,13 @@ def strip_identity(text: str) -> str:
     return _IDENTITY_WORDS.sub(" ", ZIP.sub(" ", EMAIL.sub(" ", text))).strip(" ,，.。;；")
 
 
+FILLERS = re.compile(r"^(?:(?:嗯+|哦+|噢|um+|uh+|well|so|hmm+)[\s,，.。!！~]*)+", re.I)
+"""Leading hesitation that does not change what follows ("嗯 确认" is a yes)."""
+
+
 def is_yes(text: str) -> bool:
     """An explicit confirmation ("yes", "是的", "确认") and nothing that contradicts it."""
-    norm = _norm(text)
+    norm = _norm(FILLERS.sub("", text.strip()))
     if norm in YES:
         return True
     head = re.split(r"[,，.。!！\s]+", norm, maxsplit=1)[0]
@@ -195,9 +200,10 @@ def cancel_reason(text: str) -> str | None:
         or any(w in text for w in ("误", "买错", "下错", "拍错"))
     ):
         return "ordered by mistake"
-    if re.search(r"no longer|don't need|do not need|not need|changed my mind", low) or any(
-        w in text for w in ("不需要", "不再需要", "不想要", "用不上", "不要了")
-    ):
+    if re.search(
+        r"no longer|do ?n[o']?t (?:need|want)|not need|no need|changed my mind",
+        low,
+    ) or any(w in text for w in ("不需要", "不再需要", "不想要", "用不上", "不要了")):
         return "no longer needed"
     return None
 

@@ -175,21 +175,86 @@ def item_label(item: dict[str, Any]) -> str:
     return f"{item['name']} ({opts})" if opts else str(item["name"])
 
 
+GENERIC_NAME_WORDS = {
+    "set",
+    "smart",
+    "electric",
+    "portable",
+    "digital",
+    "wireless",
+    "indoor",
+    "security",
+    "light",
+    "water",
+    "office",
+    "running",
+    "action",
+    "mechanical",
+    "gaming",
+    "garden",
+}
+"""Words of product names too common to name a product on their own ("light blue")."""
+
+
+def _name_score(name: str, low: str, zh_names: set[str]) -> int:
+    """How clearly ``low`` names the product: 3 whole name, 2 its Chinese name, 1 a telling word."""
+    if re.search(rf"(?<![a-z]){re.escape(name.lower())}(?:e?s)?(?![a-z])", low):
+        return 3
+    if name in zh_names:
+        return 2
+    words = [w for w in re.findall(r"[a-z][a-z-]+", name.lower()) if w not in GENERIC_NAME_WORDS]
+    hit = any(re.search(rf"(?<![a-z]){re.escape(w)}(?:e?s)?(?![a-z])", low) for w in words)
+    return 1 if hit else 0
+
+
+def named_items(text: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The items the message names by product (English name, a telling word of it, or Chinese)."""
+    low, readings = text.lower(), english_names(text)
+    scored = [(_name_score(str(i["name"]), low, set(readings)), i) for i in items]
+    best = max((score for score, _ in scored), default=0)
+    found = [i for score, i in scored if best and score == best]
+    if best == 2:  # a generic Chinese word (耳机): its most usual reading among these items
+        first = next(n for n in readings if any(i["name"] == n for i in found))
+        found = [i for i in found if i["name"] == first]
+    return found
+
+
+def by_options(text: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The items whose option values the message mentions most (none mentioned: empty)."""
+    low = text.lower()
+    counts = [
+        (sum(_mentioned(str(v), low) for v in i.get("options", {}).values()), i) for i in items
+    ]
+    best = max((n for n, _ in counts), default=0)
+    return [i for n, i in counts if best and n == best]
+
+
+def ambiguous_same_product(text: str, items: list[dict[str, Any]]) -> bool:
+    """Several items of one product chosen by its name alone ("the vacuum" of two vacuums)."""
+    names = {str(i["name"]) for i in items}
+    if len(items) < 2 or len(names) != 1 or ex.means_all(text):
+        return False
+    last = next(iter(names)).lower().split()[-1]
+    return not re.search(rf"\b{re.escape(last)}e?s\b", text.lower())  # plural names them all
+
+
 def match_items(text: str, items: list[dict[str, Any]]) -> list[str]:
     """Item ids of the order the message names: by item id, product name, ordinal or 'all'."""
     low = text.lower()
     by_id = [i["item_id"] for i in items if i["item_id"] in text]
     if by_id:
         return by_id
+    named = named_items(text, items)
+    if len(named) > 1 and not ex.means_all(text):
+        # "the canister vacuum" among two vacuums: the option values decide
+        named = by_options(text, named) or named
+    if named:
+        return [i["item_id"] for i in named]
     if ex.means_all(text):
         return [i["item_id"] for i in items]
-    named = [i["item_id"] for i in items if str(i["name"]).lower() in low]
-    if named:
-        return named
-    zh_named = set(english_names(text))
-    named = [i["item_id"] for i in items if i["name"] in zh_named]
-    if named:
-        return named
+    described = by_options(text, items)
+    if len(described) == 1:  # "the canister one"
+        return [described[0]["item_id"]]
     pos = ex.ordinal(text)
     if (
         pos is not None
@@ -243,6 +308,19 @@ def pick_variant(text: str, item: dict[str, Any], product: dict[str, Any]) -> st
         if best is None or kept > best[0]:
             best = (kept, variant["item_id"])
     return best[1] if best else None
+
+
+TARGET_MARKER = re.compile(r"\b(?:for|to|into|instead)\b|换成|改成|换为|改为|换一个", re.I)
+
+
+def wanted_part(text: str) -> str:
+    """What follows the last "for / to / 换成" in a request ("swap it for the glass one").
+
+    A request's other option words often describe the item the customer has ("too small"),
+    so only the part naming the target may choose the new variant.
+    """
+    marks = list(TARGET_MARKER.finditer(text))
+    return text[marks[-1].end() :] if marks else ""
 
 
 def options_hint(product: dict[str, Any]) -> str:

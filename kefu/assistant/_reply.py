@@ -56,3 +56,5 @@ class Reply(BaseModel):
     handoff_state: str = "bot"
     silent: bool = False
     csat: bool = False
+    model_command: str | None = None
+    """The language model's command that decided this turn (validated by the code), if any."""

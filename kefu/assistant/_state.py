@@ -19,6 +19,8 @@ class FlowState(BaseModel):
     awaiting: str | None = None
     confirming: bool = False
     action: dict[str, Any] | None = None
+    request: str = ""
+    """The message that asked for this (products, reasons or payment named there still count)."""
 
 
 class DialogueState(BaseModel):
@@ -28,6 +30,7 @@ class DialogueState(BaseModel):
     customer_id: str | None = None
     auth_failures: int = 0
     pending_flow: str | None = None
+    pending_text: str | None = None
     pending_slots: dict[str, Any] = Field(default_factory=dict)
     flow: FlowState | None = None
     orders_shown: list[str] = Field(default_factory=list)
@@ -37,6 +40,8 @@ class DialogueState(BaseModel):
     frustration: int = 0
     offer_handoff: str | None = None
     last_refusal: str | None = None
+    declined: FlowState | None = None
+    """The action the customer just said no to, so "actually, yes" can bring it back."""
     turns: int = 0
     csat_requested: bool = False
 

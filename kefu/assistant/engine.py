@@ -298,6 +298,7 @@ class Assistant:
             citations=turn.citations,
             tool_calls=turn.tools.calls,
             handoff_state=conv.handoff_state.value,
+            model_command=turn.model_command,
         )
         if conv.handoff_state is not HandoffState.BOT:
             reply.quick_replies = []
@@ -357,7 +358,25 @@ class Assistant:
             return
         if turn.texts:
             return
+        declined, state.declined = state.declined, None
+        if declined is not None and state.customer_id and self._reconsiders(turn, declined):
+            # shown again, never executed: it still takes an explicit yes
+            state.flow = declined
+            turn.say("confirm", details=(declined.action or {}).get("details", ""))
+            turn.yes_no()
+            return
         self._dispatch(turn)
+
+    def _reconsiders(self, turn: Turn, declined: FlowState) -> bool:
+        """Right after a no: "actually yes" or asking for the same thing again."""
+        u = turn.u
+        if u.no or u.order_ids or declined.action is None:
+            return False
+        return (
+            u.yes
+            or u.intent == "affirm"
+            or (u.flow is not None and self._flow_name(u) == declined.name)
+        )
 
     def _aside(self, turn: Turn, flow: FlowState) -> bool:
         """A policy question in the middle of a request: answer it, then ask again where we were."""
@@ -495,8 +514,10 @@ class Assistant:
             return True
         refused_flow = (state.last_refusal or "").split(" ", 1)[0]
         repeats = bool(refused_flow) and self._flow_name(u) == refused_flow and not u.order_ids
+        # "ok, then I want to return it" after a refused cancel is a new request, not a dispute
+        moves_on = bool(u.flow) and not repeats and u.confidence >= 0.7
         if state.last_refusal and (
-            u.no or u.intent == "complaint" or u.sentiment <= -0.3 or repeats
+            u.no or u.intent == "complaint" or (u.sentiment <= -0.3 and not moves_on) or repeats
         ):
             self._handoff(turn, HandoffReason.POLICY_DISPUTE)
             return True
@@ -613,6 +634,7 @@ class Assistant:
         state = turn.state
         if not state.customer_id:
             state.pending_flow = name
+            state.pending_text = turn.u.text
             if turn.u.order_ids:
                 state.pending_slots["order_ids"] = turn.u.order_ids
             turn.say("ask_auth")
@@ -620,7 +642,8 @@ class Assistant:
         if name == "recommend":
             self._recommend(turn)
             return
-        state.flow = FlowState(name=name)
+        request, state.pending_text = state.pending_text or turn.u.text, None
+        state.flow = FlowState(name=name, request=request)
         if name == "account":
             self._account(turn)
             state.flow = None
@@ -660,6 +683,8 @@ class Assistant:
             order_id = u.order_ids[-1]
         elif pending_ids:
             order_id = pending_ids[-1]
+        elif named := self._order_naming(turn, flow, u.text, other=ex.means_other(u.text)):
+            order_id = named
         elif ex.means_other(u.text):
             order_id = self._other_order(turn, flow)
         else:
@@ -670,7 +695,9 @@ class Assistant:
                 and -len(state.orders_shown) <= pos < len(state.orders_shown)
             ):
                 order_id = state.orders_shown[pos]
-            elif fresh and state.current_order:
+            elif flow.request and flow.request != u.text:
+                order_id = self._order_naming(turn, flow, flow.request, other=False)
+            if order_id is None and fresh and state.current_order:
                 order_id = state.current_order
         if order_id is None:
             return False
@@ -680,6 +707,7 @@ class Assistant:
             return False
         state.focus_order(order_id)
         flow.slots["order_id"] = order_id
+        self._items_flow_for_status(flow, order)
         spec = fl.FLOWS[flow.name]
         if spec.statuses:
             from kefu.orders.policy import get_store_policy
@@ -703,6 +731,44 @@ class Assistant:
                 return True
         return True
 
+    @staticmethod
+    def _items_flow_for_status(flow: FlowState, order: dict[str, Any]) -> None:
+        """Exchange once delivered, item change while pending: the status names the request.
+
+        Customers use the same words for both ("swap the kettle for the glass one"), so a
+        pending order is not refused as "not delivered" (and vice versa).
+        """
+        from kefu.orders.policy import get_store_policy
+
+        policy = get_store_policy()
+        if flow.name == "exchange_items" and order["status"] in policy.items_modifiable_statuses:
+            flow.name = "change_items"
+        elif flow.name == "change_items" and order["status"] in policy.exchangeable_statuses:
+            flow.name = "exchange_items"
+
+    def _order_naming(self, turn: Turn, flow: FlowState, text: str, *, other: bool) -> str | None:
+        """The one order of the customer's that holds the product the text names ("the camera").
+
+        Among several, orders this flow can act on are preferred; with "the other" the
+        current order is left out. None unless exactly one order fits.
+        """
+        if not turn.state.customer_id or not (ex.latin_words(text) or english_names(text)):
+            return None
+        holding = []
+        for oid in (turn.user() or {}).get("orders", []):
+            if other and oid == turn.state.current_order:
+                continue
+            order = turn.order(oid)
+            if order is not None and fl.named_items(text, order.get("items", [])):
+                holding.append(order)
+        spec = fl.FLOWS[flow.name]
+        if len(holding) > 1 and spec.statuses:
+            from kefu.orders.policy import get_store_policy
+
+            allowed = getattr(get_store_policy(), spec.statuses)
+            holding = [o for o in holding if o["status"] in allowed]
+        return str(holding[0]["order_id"]) if len(holding) == 1 else None
+
     def _other_order(self, turn: Turn, flow: FlowState) -> str | None:
         """'The other order': the previous one, else the only other order this flow can act on."""
         state = turn.state
@@ -725,7 +791,7 @@ class Assistant:
         return others[0] if len(others) == 1 else None
 
     def _fill_reason(self, turn: Turn, flow: FlowState, fresh: bool) -> bool:
-        reason = ex.cancel_reason(turn.u.text)
+        reason = ex.cancel_reason(turn.u.text) or ex.cancel_reason(flow.request)
         if reason:
             flow.slots["reason"] = reason
         return reason is not None
@@ -739,9 +805,13 @@ class Assistant:
 
     def _fill_payment_method_id(self, turn: Turn, flow: FlowState, fresh: bool) -> bool:
         order = turn.order(flow.slots["order_id"]) if "order_id" in flow.slots else None
-        ids = fl.match_payment(turn.u.text, turn.methods(), order)
-        if flow.name == "change_payment" and order is not None:
-            ids = [i for i in ids if i != fl.original_method_id(order)]
+        ids: list[str] = []
+        for text in (turn.u.text, flow.request):
+            ids = fl.match_payment(text, turn.methods(), order)
+            if flow.name == "change_payment" and order is not None:
+                ids = [i for i in ids if i != fl.original_method_id(order)]
+            if ids:
+                break
         if len(ids) != 1:
             return False
         flow.slots["payment_method_id"] = ids[0]
@@ -750,11 +820,16 @@ class Assistant:
     def _fill_item_ids(self, turn: Turn, flow: FlowState, fresh: bool) -> bool:
         order = turn.order(flow.slots["order_id"])
         items = (order or {}).get("items", [])
-        ids = fl.match_items(turn.u.text, items)
+        text = turn.u.text
+        ids = fl.match_items(text, items)
+        if not ids and flow.request:
+            text = flow.request
+            ids = [i["item_id"] for i in fl.named_items(text, items)]
         if not ids and len(items) == 1:
             ids = [items[0]["item_id"]]
-        if not ids:
-            return False
+        chosen = [i for i in items if i["item_id"] in ids]
+        if not ids or fl.ambiguous_same_product(text, chosen):
+            return False  # ask which (the list shows their options)
         flow.slots["item_ids"] = ids
         return True
 
@@ -771,7 +846,9 @@ class Assistant:
             product = turn.product(item["product_id"])
             if product is None:
                 continue
-            variant = fl.pick_variant(turn.u.text, item, product)
+            variant = fl.pick_variant(turn.u.text, item, product) or fl.pick_variant(
+                fl.wanted_part(flow.request), item, product
+            )
             if variant:
                 chosen[item_id] = variant
         flow.slots["_new"] = chosen
@@ -955,7 +1032,7 @@ class Assistant:
             self._execute(turn, flow)
             return
         if u.no and not self._fills_any(turn):
-            state.flow = None
+            state.flow, state.declined = None, flow
             turn.say("declined")
             return
         if self._aside(turn, flow):

@@ -104,9 +104,13 @@ def eval_conversations(
     total = len(scripts)
     without = Suite(llm=None)
     passed_without = 0
+    by_source: dict[str, list[int]] = {}
     for script in scripts:
         outcome = without.run(script)
         passed_without += outcome.passed
+        tally = by_source.setdefault(script.source, [0, 0])
+        tally[0] += outcome.passed
+        tally[1] += 1
         status = "[green]PASS[/green]" if outcome.passed else "[red]FAIL[/red]"
         console.print(f"{status} {script.id} ({script.language}) {script.description}")
         if not outcome.passed:
@@ -116,6 +120,8 @@ def eval_conversations(
                 for said, answered in outcome.transcript:
                     console.print(f"      > {said}\n      < {answered}", markup=False)
     with_line = _with_model(scripts)
+    for source, (ok, n) in sorted(by_source.items()):
+        typer.echo(f"  {source}: {ok}/{n} without model")
     typer.echo(with_line)
     typer.echo(f"task success without model: {passed_without}/{total}")
 
@@ -135,14 +141,17 @@ def _with_model(scripts: list[Any]) -> str:
     from kefu.assistant.eval.harness import Suite
 
     suite = Suite(llm=llm)
-    passed = 0
+    passed = turns = decided = 0
     for script in scripts:
         outcome = suite.run(script)
         passed += outcome.passed
+        turns += len(outcome.transcript)
+        decided += outcome.model_turns
         if not outcome.passed:
             console.print(
                 f"[red]FAIL (model)[/red] {script.id}: {'; '.join(outcome.failures)}", markup=True
             )
+    typer.echo(f"  turns the model decided: {decided}/{turns}")
     return f"task success with model: {passed}/{total}"
 
 

@@ -25,6 +25,7 @@ def build_template(path: Path) -> Path:
     with session_factory(engine)() as session:
         import_tau2(session, load_db_json(get_settings().tau2_dir / "db.json"))
         session.commit()
+    _add_knowledge(engine, path.parent)
     checkpoint_sqlite(engine)
     engine.dispose()
     tmp.rename(path)
@@ -35,3 +36,15 @@ def fresh_store(template: Path, target: Path) -> Engine:
     """A copy of the template as a new engine (each conversation starts from the same data)."""
     shutil.copyfile(template, target)
     return make_engine(f"sqlite:///{target}")
+
+
+def _add_knowledge(engine: Engine, workdir: Path) -> None:
+    """The demo's FAQ and the tau2 policy, as the demo store has them (for policy questions)."""
+    from kefu.demo.loader import KNOWLEDGE
+    from kefu.knowledge import KnowledgeBase
+
+    policy = get_settings().tau2_dir / "policy.md"
+    kb = KnowledgeBase(engine, workdir / "template-kb")
+    report = kb.ingest_paths([KNOWLEDGE, *([policy] if policy.exists() else [])])
+    if not report.ok:
+        raise RuntimeError(f"demo knowledge failed to ingest: {report.errors}")

@@ -18,6 +18,7 @@ import yaml
 
 from kefu.assistant.engine import Assistant
 from kefu.assistant.eval._store import build_template, fresh_store
+from kefu.knowledge import KnowledgeBase
 from kefu.store.db import session_factory
 
 SUITE_DIR = Path(__file__).resolve().parent / "conversations"
@@ -43,6 +44,8 @@ class Script:
     expect: dict[str, Any]
     description: str = ""
     customer_id: str | None = None
+    source: str = ""
+    """The YAML file's stem: ``handwritten`` or a generated set (``en``, ``zh``)."""
 
 
 @dataclass
@@ -52,6 +55,8 @@ class Outcome:
     script: Script
     failures: list[str] = field(default_factory=list)
     transcript: list[tuple[str, str]] = field(default_factory=list)
+    model_turns: int = 0
+    """Turns whose request the language model's (validated) command decided."""
 
     @property
     def passed(self) -> bool:
@@ -63,6 +68,9 @@ def load_scripts(directory: Path = SUITE_DIR) -> list[Script]:
     scripts: list[Script] = []
     for path in sorted(directory.glob("*.yaml")):
         for raw in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            odd = [t for t in raw.get("turns", []) if not isinstance(t, str)]
+            if odd:  # unquoted yes/no or "#W…" (a YAML comment) would silently change a turn
+                raise ValueError(f"{path.name} {raw.get('id')}: quote these turns: {odd}")
             scripts.append(
                 Script(
                     id=str(raw["id"]),
@@ -71,6 +79,7 @@ def load_scripts(directory: Path = SUITE_DIR) -> list[Script]:
                     expect=dict(raw.get("expect") or {}),
                     description=str(raw.get("description", "")),
                     customer_id=raw.get("customer_id"),
+                    source=path.stem,
                 )
             )
     ids = [s.id for s in scripts]
@@ -138,7 +147,7 @@ class Suite:
 
     def __init__(self, template: Path | None = None, llm: Any | None = None) -> None:
         cache = Path(".cache") / "assistant"
-        self.template = build_template(template or cache / "tau2-template.db")
+        self.template = build_template(template or cache / "tau2-template-kb.db")
         self.llm = llm
         self._workdir = Path(tempfile.mkdtemp(prefix="kefu-eval-"))
         engine = fresh_store(self.template, self._workdir / "initial.db")
@@ -151,16 +160,22 @@ class Suite:
         engine = fresh_store(self.template, db_path)
         outcome = Outcome(script)
         try:
-            assistant = Assistant(engine, llm=self.llm)
+            # the template's knowledge documents are the same in every copy, so the search
+            # index built for the first script is loaded from disk by the others
+            knowledge = KnowledgeBase(engine, self._workdir)
+            assistant = Assistant(engine, llm=self.llm, knowledge=knowledge)
             cid = assistant.start(language=script.language, customer_id=script.customer_id)
             writes: list[dict[str, Any]] = []
             replies: list[str] = []
             handoff_state = "bot"
-            for text in script.turns:
+            for n, text in enumerate(script.turns):
                 reply = assistant.handle(cid, text)
                 replies.append(reply.text)
                 outcome.transcript.append((text, reply.text))
+                outcome.model_turns += reply.model_command is not None
                 handoff_state = reply.handoff_state
+                if n in script.expect.get("cited_turns", []) and not reply.citations:
+                    outcome.failures.append(f"turn {n} reply has no citation")
                 for call in reply.tool_calls:
                     if call.name in WRITE_TOOLS:
                         writes.append(
