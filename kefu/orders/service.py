@@ -216,11 +216,12 @@ def calculate(session: Session, ctx: ToolContext, expression: str) -> str:
             dec.prec = 34
             dec.traps[DivisionByZero] = True
             value = _evaluate(tree.body)
-    except (SyntaxError, InvalidOperation, ValueError):
+            rounded = value.quantize(CENT, rounding=ROUND_HALF_EVEN)
+    except (SyntaxError, InvalidOperation, ValueError, OverflowError):
         raise InvalidArguments("Invalid expression") from None
     except ZeroDivisionError:
         raise InvalidArguments("Division by zero") from None
-    return str(float(value.quantize(CENT, rounding=ROUND_HALF_EVEN)))
+    return str(float(rounded))
 
 
 def _evaluate(node: ast.expr) -> Decimal:
