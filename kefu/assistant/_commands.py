@@ -34,11 +34,29 @@ class ProposedCommand:
     argument: str | None = None
 
 
-def _menu() -> list[Any]:
+KNOWLEDGE_LIKE = {
+    "shipping_policy",
+    "payment_methods",
+    "invoice",
+    "discount",
+    "policy_question",
+    "product_question",
+}
+CHITCHAT = {"greeting", "thanks", "goodbye"}
+
+
+def _menu(candidates: dict[str, str] | None = None) -> list[Any]:
+    """The commands on offer: all of them, or only those the NLU's readings lead to.
+
+    ``candidates`` maps each intent the classifier hesitates between to the flow it starts
+    ("" when it starts none); the model then only arbitrates between those readings.
+    """
     from kefu.llm import Command
 
     flows = sorted(FLOWS)
-    return [
+    if candidates is not None:
+        flows = sorted({f for f in candidates.values() if f in FLOWS})
+    menu = [
         Command(
             name="start_flow",
             description="The customer asks about or wants to change their orders, items, payment, address or account.",
@@ -81,22 +99,51 @@ def _menu() -> list[Any]:
             name="clarify", description="The message is unclear; ask the customer to rephrase."
         ),
     ]
+    if candidates is None:
+        return menu
+    keep = {"clarify"}
+    if flows:
+        keep.add("start_flow")
+    if KNOWLEDGE_LIKE & set(candidates):
+        keep.add("answer_from_knowledge")
+    if {"human_agent", "complaint"} & set(candidates):
+        keep.add("handoff")
+    if CHITCHAT & set(candidates):
+        keep.add("chitchat")
+    return [c for c in menu if c.name in keep]
 
 
-def propose(llm: Any, text: str, lang: str) -> ProposedCommand | None:
-    """Ask the model for a command and validate it; None when there is no usable answer."""
+def propose(
+    llm: Any, text: str, lang: str, candidates: dict[str, str] | None = None
+) -> ProposedCommand | None:
+    """Ask the model for a command and validate it; None when there is no usable answer.
+
+    With ``candidates`` (intent -> flow it starts, "" for none) only those readings are on
+    the menu, and a command outside them is refused like an unknown one.
+    """
     from kefu.llm import LLMError, fence
 
     messages = [
         {"role": "system", "content": SYSTEM.get(lang, SYSTEM["en"])},
         {"role": "user", "content": fence(text, "customer message")},
     ]
+    menu = _menu(candidates)
     try:
-        choice = llm.choose(messages, _menu())
+        choice = llm.choose(messages, menu)
     except LLMError as exc:
         log.info("model proposed no command: %s", exc)
         return None
-    return validate(choice.name, choice.arguments)
+    if choice.name not in {c.name for c in menu}:
+        return None
+    command = validate(choice.name, choice.arguments)
+    if (
+        command is not None
+        and candidates is not None
+        and command.kind == "start_flow"
+        and command.argument not in candidates.values()
+    ):
+        return None
+    return command
 
 
 def validate(name: str, arguments: dict[str, Any]) -> ProposedCommand | None:

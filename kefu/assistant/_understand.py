@@ -54,6 +54,8 @@ class Understanding:
     zips: list[str] = field(default_factory=list)
     yes: bool = False
     no: bool = False
+    alternatives: list[tuple[str, float]] = field(default_factory=list)
+    """The classifier's ranked (intent, confidence) readings, best first."""
 
     @property
     def flow(self) -> str | None:
@@ -79,6 +81,7 @@ def understand(
     sentiment = 0.0
     frustration = False
     entities: dict[str, list[str]] = {}
+    alternatives: list[tuple[str, float]] = []
     parse = getattr(importlib.import_module("kefu.nlu"), "parse", None)
     if parse is not None:
         result: Any = parse(text, known_products=known_products) if known_products else parse(text)
@@ -91,6 +94,9 @@ def understand(
         frustration = float(getattr(raw_frus, "score", raw_frus) or 0.0) >= FRUSTRATED
         for ent in getattr(result, "entities", []) or []:
             entities.setdefault(str(ent.type), []).append(str(ent.value))
+        alternatives = [
+            (str(a.intent), float(a.confidence)) for a in getattr(result, "alternatives", []) or []
+        ]
     else:
         # the NLU's parts, until its one-call parse() is available
         from kefu.nlu.frustration import frustration_score
@@ -128,4 +134,5 @@ def understand(
         zips=ex.zips(text),
         yes=yes,
         no=no,
+        alternatives=alternatives,
     )

@@ -26,7 +26,12 @@ from kefu.assistant._reply import Card, Citation, QuickReply, Reply
 from kefu.assistant._state import DialogueState, FlowState
 from kefu.assistant._templates import label, t
 from kefu.assistant._tools import ToolRunner
-from kefu.assistant._understand import KNOWLEDGE_INTENTS, Understanding, understand
+from kefu.assistant._understand import (
+    FLOW_INTENTS,
+    KNOWLEDGE_INTENTS,
+    Understanding,
+    understand,
+)
 from kefu.handoff import (
     HandoffReason,
     append_message,
@@ -47,6 +52,12 @@ from kefu.store.models import (
 
 log = logging.getLogger(__name__)
 
+KNOWLEDGE_LIKE = KNOWLEDGE_INTENTS | {"product_question"}
+MODEL_MARGIN = 0.25
+MODEL_SURE = 0.6
+"""With a model, a best intent under MODEL_SURE or within MODEL_MARGIN of the runner-up,
+when the two lead to different actions, is settled by the model choosing between them
+(its choice still validated by the code)."""
 CONFIDENCE_FLOOR = 0.45
 """Below this intent confidence the engine asks to rephrase (twice in a row: a person)."""
 NEGATIVE_SENTIMENT = -0.6
@@ -450,6 +461,10 @@ class Assistant:
                 return
             self._low_confidence(turn)
             return
+        if self.llm is not None:
+            candidates = self._unsure_between(u)
+            if candidates is not None and self._model_command(turn, candidates):
+                return
         state.low_confidence = 0
         if u.flow:
             self._start_flow(turn, self._flow_name(u))
@@ -481,19 +496,57 @@ class Assistant:
         else:
             self._knowledge(turn)
 
-    def _model_command(self, turn: Turn) -> bool:
-        """Let the model propose what to do with a message the NLU could not place."""
+    @staticmethod
+    def _unsure_between(u: Understanding) -> dict[str, str] | None:
+        """The readings the model may choose between, when the classifier is torn; else None.
+
+        Torn means: it calls the message out of scope (often a request in words it has not
+        seen), or its best intent is under ``MODEL_SURE`` or within ``MODEL_MARGIN`` of the
+        runner-up, and the two lead to different actions (return_items vs policy_question;
+        not order_status vs track_shipment).
+        Messages whose intent a rule decided (yes/no words, policy words) are not torn.
+        """
+        if u.intent == "out_of_scope":
+            return {}
+        alts = u.alternatives
+        if not alts or alts[0][0] != u.intent:
+            return None
+        if len(alts) < 2 or (alts[0][1] >= MODEL_SURE and alts[0][1] - alts[1][1] >= MODEL_MARGIN):
+            return None
+        readings = {name: FLOW_INTENTS.get(name, "") for name, _ in alts[:2]}
+        actions = {
+            flow or ("knowledge" if name in KNOWLEDGE_LIKE else name)
+            for name, flow in readings.items()
+        }
+        return readings if len(actions) > 1 else None
+
+    def _model_command(self, turn: Turn, candidates: dict[str, str] | None = None) -> bool:
+        """Let the model choose what a message the NLU could not settle asks for.
+
+        ``candidates`` empty means out of scope: the full menu, but only a reading that
+        brings the message back in scope is taken (the code's out-of-scope policy otherwise).
+        """
         from kefu.assistant._commands import propose
 
-        command = propose(self.llm, turn.u.text, turn.lang)
+        out_of_scope = candidates == {}
+        command = propose(self.llm, turn.u.text, turn.lang, None if out_of_scope else candidates)
         if command is None or command.kind == "clarify":
+            return False
+        if out_of_scope and command.kind == "handoff":
             return False
         turn.state.low_confidence = 0
         turn.model_command = f"{command.kind}:{command.argument or ''}"
         if command.kind == "start_flow" and command.argument:
             self._start_flow(turn, command.argument)
         elif command.kind == "knowledge":
-            self._knowledge(turn)
+            if (
+                candidates
+                and "product_question" in candidates
+                and not (KNOWLEDGE_INTENTS & set(candidates))
+            ):
+                self._product_question(turn)
+            else:
+                self._knowledge(turn)
         elif command.kind == "handoff" and command.argument:
             self._handoff(turn, HandoffReason(command.argument))
         elif command.kind == "chitchat" and command.argument:
