@@ -28,14 +28,17 @@ def main() -> None:
     from kefu.assistant.eval.harness import load_scripts
 
     limit = int(os.environ.get("KEFU_BENCH_SCRIPTS", "0")) or None
-    template = build_template(ROOT / ".cache" / "assistant" / "tau2-template.db")
+    from kefu.knowledge import KnowledgeBase
+
+    # the eval's template: tau2 data plus the demo FAQ/policy that policy questions cite
+    template = build_template(ROOT / ".cache" / "assistant" / "tau2-template-kb.db")
     scripts = load_scripts()[:limit]
     work = Path(tempfile.mkdtemp(prefix="kefu-bench-"))
     timings: dict[str, list[float]] = {"en": [], "zh": []}
     warmup = None
     for script in scripts:
         engine = fresh_store(template, work / f"{script.id}.db")
-        assistant = Assistant(engine)
+        assistant = Assistant(engine, knowledge=KnowledgeBase(engine, work))
         cid = assistant.start(language=script.language)
         for text in script.turns:
             start = time.perf_counter()

@@ -482,11 +482,7 @@ class Assistant:
         elif intent == "recommendation":
             self._start_flow(turn, "recommend")
         elif intent == "complaint":
-            if turn.previous_offer == HandoffReason.NEGATIVE_SENTIMENT.value:
-                self._handoff(turn, HandoffReason.REPEATED_FRUSTRATION)
-                return
-            turn.say("complaint")
-            self._offer_handoff(turn, HandoffReason.NEGATIVE_SENTIMENT)
+            self._complaint(turn)
         elif intent == "out_of_scope":
             if turn.previous_offer == HandoffReason.OUT_OF_SCOPE.value:
                 self._handoff(turn, HandoffReason.OUT_OF_SCOPE)
@@ -495,6 +491,14 @@ class Assistant:
             self._offer_handoff(turn, HandoffReason.OUT_OF_SCOPE)
         else:
             self._knowledge(turn)
+
+    def _complaint(self, turn: Turn) -> None:
+        """Acknowledge and offer a person; a second complaint after the offer hands over."""
+        if turn.previous_offer == HandoffReason.NEGATIVE_SENTIMENT.value:
+            self._handoff(turn, HandoffReason.REPEATED_FRUSTRATION)
+            return
+        turn.say("complaint")
+        self._offer_handoff(turn, HandoffReason.NEGATIVE_SENTIMENT)
 
     @staticmethod
     def _unsure_between(u: Understanding) -> dict[str, str] | None:
@@ -534,6 +538,12 @@ class Assistant:
             return False
         if out_of_scope and command.kind == "handoff":
             return False
+        if command.kind == "handoff" and candidates and "human_agent" not in candidates:
+            # the customer did not ask for a person: a complaint reading gets the code's
+            # complaint policy (acknowledge, offer a person), not an immediate transfer
+            turn.model_command = "handoff->complaint"
+            self._complaint(turn)
+            return True
         turn.state.low_confidence = 0
         turn.model_command = f"{command.kind}:{command.argument or ''}"
         if command.kind == "start_flow" and command.argument:
@@ -788,16 +798,24 @@ class Assistant:
     def _items_flow_for_status(flow: FlowState, order: dict[str, Any]) -> None:
         """Exchange once delivered, item change while pending: the status names the request.
 
-        Customers use the same words for both ("swap the kettle for the glass one"), so a
-        pending order is not refused as "not delivered" (and vice versa).
+        Customers use the same words for both ("swap the kettle for the glass one"; 退掉 for
+        cancel and return), so a pending order is not refused as "not delivered" (and vice
+        versa).
         """
         from kefu.orders.policy import get_store_policy
 
         policy = get_store_policy()
-        if flow.name == "exchange_items" and order["status"] in policy.items_modifiable_statuses:
+        status = order["status"]
+        if flow.name == "exchange_items" and status in policy.items_modifiable_statuses:
             flow.name = "change_items"
-        elif flow.name == "change_items" and order["status"] in policy.exchangeable_statuses:
+        elif flow.name == "change_items" and status in policy.exchangeable_statuses:
             flow.name = "exchange_items"
+        elif re.search(r"退(?![款钱])", flow.request):
+            # 退掉 is "cancel" before shipping and "return" after delivery
+            if flow.name == "cancel_order" and status in policy.returnable_statuses:
+                flow.name = "return_items"
+            elif flow.name == "return_items" and status in policy.cancellable_statuses:
+                flow.name = "cancel_order"
 
     def _order_naming(self, turn: Turn, flow: FlowState, text: str, *, other: bool) -> str | None:
         """The one order of the customer's that holds the product the text names ("the camera").
