@@ -235,23 +235,25 @@ def _verify(url: str, stats: Stats) -> dict[str, int]:
         acked = [(c, m) for c, ids in stats.acked.items() for m in ids]
         lost = sum(1 for k in acked if k not in stored)
         duplicated = sum(1 for n in stored.values() if n > 1)
+        # refused attempts are audited too (result.ok false): only applied writes count here
+        applied: dict[str, int] = {}
+        for target, result in s.execute(
+            select(AuditLog.target_id, AuditLog.result).where(
+                AuditLog.action == "cancel_pending_order"
+            )
+        ):
+            if (result or {}).get("ok"):
+                applied[target] = applied.get(target, 0) + 1
         write_lost = write_twice = 0
         for order_id, _key in stats.writes:
             order = s.get(Order, order_id)
-            audits = s.scalar(
-                select(func.count()).select_from(AuditLog).where(
-                    AuditLog.action == "cancel_pending_order", AuditLog.target_id == order_id
-                )
-            )
+            audits = applied.get(order_id, 0)
             if order is None or order.status != "cancelled" or not audits:
                 write_lost += 1
-            if (audits or 0) > 1:
+            if audits > 1:
                 write_twice += 1
         half_applied = 0
-        audited = s.scalars(
-            select(AuditLog.target_id).where(AuditLog.action == "cancel_pending_order")
-        ).all()
-        for order_id in set(audited):
+        for order_id in applied:
             order = s.get(Order, order_id)
             refunds = [p for p in order.payments if p.transaction_type == "refund"] if order else []
             if order is None or order.status != "cancelled" or not refunds:

@@ -33,7 +33,9 @@ from kefu.store.models import Conversation, Feedback, Handoff, Message, utcnow
 GAP_MARKERS = frozenset(
     {"low_confidence", "no_answer", "kb_no_answer", "knowledge_gap", "out_of_scope"}
 )
-KNOWLEDGE_INTENTS = frozenset({"shipping_policy", "payment_methods", "invoice", "product_question"})
+KNOWLEDGE_INTENTS = frozenset(
+    {"shipping_policy", "payment_methods", "invoice", "product_question", "policy_question"}
+)
 DIALOGUE_ACTS = frozenset({"affirm", "deny"})  # answers to the bot, not what customers came for
 SOCIAL_INTENTS = frozenset(
     {"greeting", "thanks", "goodbye", "affirm", "deny", "human_agent", "complaint"}
