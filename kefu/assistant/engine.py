@@ -133,6 +133,16 @@ class Turn:
         return list((user or {}).get("payment_methods", {}).values())
 
 
+_ORDER_ID = re.compile(r"#?\bW\d{7}\b")
+
+
+def _scrub_identifiers(text: str) -> str:
+    """A policy answer never needs a particular customer's order: a document that carries
+    order ids (planted or pasted) is quoted without them. Store contact details in the
+    documents (hotline, returns address) are kept."""
+    return _ORDER_ID.sub("[order]", text)
+
+
 class Assistant:
     """The engine bound to one store database."""
 
@@ -1271,7 +1281,7 @@ class Assistant:
                 self._offer_handoff(turn, HandoffReason.LOW_CONFIDENCE)
             return
         best = hits[0]
-        turn.say("kb_answer", answer=best.text.strip())
+        turn.say("kb_answer", answer=_scrub_identifiers(best.text.strip()))
         turn.citations = [
             Citation(citation=h.citation, section=getattr(h, "section", ""), score=float(h.score))
             for h in hits[:2]
