@@ -253,6 +253,22 @@ def _evaluate(node: ast.expr) -> Decimal:
 # --------------------------------------------------------------------------- helpers
 
 
+def _set_address(
+    row: Order | Customer,
+    address1: str,
+    address2: str,
+    city: str,
+    state: str,
+    country: str,
+    zip: str,
+) -> None:
+    """Replace the six address fields of an order or a customer."""
+    values = {"address1": address1, "address2": address2, "city": city, "state": state}
+    values.update(country=country, zip=zip)
+    for field in ADDRESS_FIELDS:
+        setattr(row, field, values[field])
+
+
 def _touch(order: Order) -> None:
     """Every write updates the order row, so its version check catches a racing writer."""
     order.updated_at = utcnow()
@@ -356,16 +372,7 @@ def modify_pending_order_address(
     order = get_order(session, ctx, order_id, lock=True)
     if order.status not in ctx.active_policy().address_modifiable_statuses:
         raise RuleViolation("Non-pending order cannot be modified")
-    values = {
-        "address1": address1,
-        "address2": address2,
-        "city": city,
-        "state": state,
-        "country": country,
-        "zip": zip,
-    }
-    for field in ADDRESS_FIELDS:
-        setattr(order, field, values[field])
+    _set_address(order, address1, address2, city, state, country, zip)
     _touch(order)
     return order_record(order, with_optional=True)
 
@@ -529,16 +536,7 @@ def modify_user_address(
     """Change a customer's default address (existing orders keep theirs). Get an explicit
     yes first."""
     customer = get_customer(session, ctx, user_id, lock=True)
-    values = {
-        "address1": address1,
-        "address2": address2,
-        "city": city,
-        "state": state,
-        "country": country,
-        "zip": zip,
-    }
-    for field in ADDRESS_FIELDS:
-        setattr(customer, field, values[field])
+    _set_address(customer, address1, address2, city, state, country, zip)
     return user_record(customer)
 
 
