@@ -2,6 +2,7 @@
 
 - Bodies over the limit get 413 before the handler runs (checked on ``Content-Length`` and
   again while reading a chunked body). Knowledge uploads have their own, larger limit.
+  A JSON body that is not UTF-8 gets 422 saying so.
 - A token bucket per staff key, per customer token and per client address answers 429 with
   ``Retry-After`` when exhausted. Buckets live in the worker's memory: with N workers the
   effective limit is up to N times higher (a shared store is the path for strict limits).
@@ -54,12 +55,15 @@ class BodyLimitMiddleware:
                 if declared < 0 or declared > limit:
                     await _too_large(scope, receive, send, limit)
                     return
-        if scope["method"] in ("GET", "HEAD", "OPTIONS") or any(
-            n == b"content-length" for n, _ in scope.get("headers", [])
-        ):
+        headers = scope.get("headers", [])
+        is_json = any(n == b"content-type" and b"json" in v.lower() for n, v in headers)
+        sized = any(n == b"content-length" for n, _ in headers)
+        if scope["method"] in ("GET", "HEAD", "OPTIONS") or (sized and not is_json):
             await self.app(scope, receive, send)
             return
         # A chunked body has no declared size: read it (up to the limit) before the app does.
+        # JSON bodies are read too (they are small), to refuse bytes that are not UTF-8 with
+        # a clear 422 instead of a parser's generic 400.
         buffered: list[Message] = []
         seen = 0
         while True:
@@ -73,11 +77,28 @@ class BodyLimitMiddleware:
                 return
             if not message.get("more_body", False):
                 break
+        if is_json:
+            try:
+                b"".join(m.get("body", b"") for m in buffered).decode("utf-8")
+            except UnicodeDecodeError as exc:
+                await _not_utf8(scope, receive, send, exc.start)
+                return
 
         async def replay() -> Message:
             return buffered.pop(0) if buffered else await receive()
 
         await self.app(scope, replay, send)
+
+
+async def _not_utf8(scope: Scope, receive: Receive, send: Send, offset: int) -> None:
+    response = JSONResponse(
+        {
+            "detail": f"request body is not valid UTF-8 (bad byte at offset {offset}); "
+            "send JSON encoded as UTF-8"
+        },
+        status_code=422,
+    )
+    await response(scope, receive, send)
 
 
 async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> None:

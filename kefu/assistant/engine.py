@@ -40,7 +40,7 @@ from kefu.handoff import (
     request_handoff,
     summarize,
 )
-from kefu.store.db import session_factory, writer_engine
+from kefu.store.db import session_factory, write_gate, writer_engine
 from kefu.store.models import (
     Conversation,
     Customer,
@@ -162,7 +162,7 @@ class Assistant:
     ) -> str:
         """Open a conversation (optionally already authenticated by the store site)."""
         lang = language if language in ("zh", "en") else "en"
-        with self._sessions() as session, session.begin():
+        with write_gate(self.engine), self._sessions() as session, session.begin():
             if customer_id is not None and session.get(Customer, customer_id) is None:
                 raise ValueError("unknown customer")
             state = DialogueState(language=lang, customer_id=customer_id)
@@ -190,7 +190,7 @@ class Assistant:
         u = understand(text, self._language_of(conversation_id))
         for attempt in range(3):
             try:
-                with self._sessions() as session:
+                with write_gate(self.engine), self._sessions() as session:
                     # order write tools commit their own transaction mid-turn; the rest of
                     # the turn (reply, state) commits here
                     try:

@@ -23,6 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from kefu.orders._access import get_customer, get_order, take_write_lock
 from kefu.orders.context import ToolContext
 from kefu.orders.errors import ConcurrentUpdate, IdempotencyConflict, OrderError
+from kefu.store.db import write_gate
 from kefu.store.models import AuditLog
 from kefu.store.tau2 import order_record, user_record
 
@@ -81,6 +82,19 @@ def write_tool(
 
 
 def _run(
+    session: Session,
+    ctx: ToolContext,
+    action: str,
+    target_type: str,
+    target_id: str,
+    arguments: dict[str, Any],
+    body: Callable[[], R],
+) -> R:
+    with write_gate(session.get_bind()):
+        return _run_gated(session, ctx, action, target_type, target_id, arguments, body)
+
+
+def _run_gated(
     session: Session,
     ctx: ToolContext,
     action: str,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -48,6 +51,75 @@ def writer_engine(engine: Engine) -> Engine:
     PostgreSQL, where row locks and the version check do this job.
     """
     return engine.execution_options(**{IMMEDIATE_OPTION: True})
+
+
+class WriteGate:
+    """Queues SQLite write transactions: one writer at a time, waiters woken at once.
+
+    SQLite lets one writer in and makes the others poll (its busy handler sleeps up to
+    100 ms between tries), so under many concurrent turns the database sits idle while
+    every waiter sleeps, and a writer can starve past the busy timeout. The gate orders
+    writers before they reach SQLite: threads of this process queue on a lock, API worker
+    processes on an advisory ``flock`` of ``<database>.writegate`` (released by the kernel
+    if a process dies, so kill -9 leaves nothing stuck). Re-entrant within a thread: a write
+    tool called inside an assistant turn that already holds it just goes on.
+    """
+
+    def __init__(self, lock_path: Path | None) -> None:
+        self._lock = threading.RLock()
+        self._depth = 0  # only touched by the thread holding ``_lock``
+        self._path = lock_path
+        self._fd: int | None = None
+        self._fd_pid = 0
+
+    def _file(self) -> int | None:
+        if self._path is None:
+            return None
+        if self._fd is None or self._fd_pid != os.getpid():  # a forked worker opens its own
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._fd_pid = os.getpid()
+        return self._fd
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        """Hold the gate for one write unit (a transaction, or a turn of several)."""
+        import fcntl
+
+        with self._lock:
+            self._depth += 1
+            fd = self._file() if self._depth == 1 else None
+            try:
+                if fd is not None:
+                    fcntl.flock(fd, fcntl.LOCK_EX)
+                yield
+            finally:
+                if fd is not None:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+                self._depth -= 1
+
+
+_GATES: dict[str, WriteGate] = {}
+_GATES_LOCK = threading.Lock()
+
+
+def write_gate(bind: Any) -> AbstractContextManager[None]:
+    """Hold while writing through ``bind`` (an engine, connection or session's bind).
+
+    SQLite: the :class:`WriteGate` of that database file. PostgreSQL: nothing to do (row
+    locks and the version check serialise writers there).
+    """
+    engine = getattr(bind, "engine", bind)
+    url = engine.url
+    if url.get_backend_name() != "sqlite":
+        return nullcontext()
+    key = url.render_as_string(hide_password=True)
+    with _GATES_LOCK:
+        gate = _GATES.get(key)
+        if gate is None:
+            database = url.database or ""
+            on_disk = database not in ("", ":memory:") and not database.startswith("file:")
+            gate = _GATES[key] = WriteGate(Path(database + ".writegate") if on_disk else None)
+    return gate.hold()
 
 
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:

@@ -150,6 +150,8 @@ def _run_api(attack: dict[str, Any], engine: Engine) -> None:
     res = client.post(url, content=bodies[attack["body"]], headers=auth)
     assert res.status_code == attack["expect"], res.text
     assert res.json()["detail"], "a clear error message"
+    if attack["body"] == "invalid_utf8":
+        assert "UTF-8" in res.json()["detail"]
     transcript = client.get(f"/v1/conversations/{opened['conversation_id']}", headers=auth).json()
     assert transcript["messages"] == []
 
