@@ -341,7 +341,7 @@ def _markdown(results: list[dict[str, Any]], command: str) -> str:
     lines = [
         "## Load and faults (bench_load)",
         "",
-        f"Machine: 2 shared cores (other engineers' jobs running), loopback. Command: `{command}`",
+        f"Machine: {os.cpu_count()} cores, loopback; the load generator shares them with the server. Command: `{command}`",
         "",
         "| store | workers | customers | s | turns/s | p50 ms | p95 ms | p99 ms | errors | acked msgs | lost | dup | writes | lost/twice | fault |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
