@@ -65,15 +65,16 @@ def write_tool(
             target_id = str(
                 arguments.get(target_arg, "") if target_arg else ctx.conversation_id or ""
             )
-            return _run(
-                session,
-                ctx,
-                fn.__name__,
-                target_type,
-                target_id,
-                arguments,
-                lambda: fn(session, ctx, *args, **kwargs),
-            )
+            with write_gate(session.get_bind()):  # SQLite: queue behind other writers
+                return _run(
+                    session,
+                    ctx,
+                    fn.__name__,
+                    target_type,
+                    target_id,
+                    arguments,
+                    lambda: fn(session, ctx, *args, **kwargs),
+                )
 
         wrapper.__kefu_write__ = True  # type: ignore[attr-defined]
         return wrapper
@@ -82,19 +83,6 @@ def write_tool(
 
 
 def _run(
-    session: Session,
-    ctx: ToolContext,
-    action: str,
-    target_type: str,
-    target_id: str,
-    arguments: dict[str, Any],
-    body: Callable[[], R],
-) -> R:
-    with write_gate(session.get_bind()):
-        return _run_gated(session, ctx, action, target_type, target_id, arguments, body)
-
-
-def _run_gated(
     session: Session,
     ctx: ToolContext,
     action: str,
