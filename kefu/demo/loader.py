@@ -37,7 +37,7 @@ def assign_demo_dates(session: Session, now: datetime = DEMO_NOW) -> int:
     tau2 has no timestamps; analytics need them. Sign-up is 6-30 months back; orders follow
     sign-up, pending ones within the last two weeks, processed ones within the last two.
     About half of the customers whose orders are all finished (delivered, cancelled,
-    returned) stopped buying 8+ months ago, so churn warnings have someone to warn about.
+    returned) stopped buying 11-14 months ago, so churn warnings have someone to warn about.
     """
     orders = list(session.scalars(select(Order).where(Order.placed_at.is_(None))))
     finished = {"delivered", "cancelled", "return requested", "exchange requested"}
@@ -45,12 +45,15 @@ def assign_demo_dates(session: Session, now: datetime = DEMO_NOW) -> int:
     for order in orders:
         by_customer.setdefault(order.customer_id, []).append(order)
     for cid, own in by_customer.items():
+        lapsed = all(o.status in finished for o in own) and _unit("lapsed:" + cid) < 0.5
         start = now - timedelta(days=180 + 720 * _unit("signup:" + cid))
+        end = now - timedelta(days=14)
+        if lapsed:  # bought for a while, then nothing for about a year
+            start = now - timedelta(days=720 + 360 * _unit("signup:" + cid))
+            end = now - timedelta(days=420 + 120 * _unit("lapsed:" + cid))
         customer = session.get(Customer, cid)
         if customer is not None:
             customer.created_at = start
-        lapsed = all(o.status in finished for o in own) and _unit("lapsed:" + cid) < 0.5
-        end = now - timedelta(days=240) if lapsed else now - timedelta(days=14)
         span = max((end - start).days, 1)
         for order in own:
             if order.status.startswith("pending"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from kefu.analytics.service import churn_list
 from kefu.demo import load_demo
 from kefu.store.db import session_scope
 from kefu.store.models import ApiKey, Customer, Order, Product
@@ -35,3 +36,7 @@ def test_demo_is_idempotent_and_bilingual(store_url: str, monkeypatch) -> None: 
         assert (
             s.scalar(select(func.count()).select_from(Order).where(Order.placed_at.is_(None))) == 0
         )
+        # the dashboard's churn warning has someone to warn about: lapsed demo customers
+        churn = churn_list(s)
+        assert churn.total >= 1
+        assert all(c.p_alive is not None and c.p_alive < 0.5 for c in churn.customers)
