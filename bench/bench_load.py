@@ -10,7 +10,10 @@ errors, 429 and 503. Optional faults: ``--kill-at S`` (kill -9 the server, resta
 
 Afterwards, from the database: every acknowledged message is in its transcript exactly once,
 no message is stored twice, and every acknowledged write is applied exactly once.
-Loopback only, bounded in customers and time. Writes bench/out/load.md.
+``--think S`` paces each customer like a person (S seconds on average between a reply and the
+next message); without it they send back to back, a stress test.
+Loopback only, bounded in customers and time. Writes bench/out/load.md (load_think.md when
+paced).
 """
 
 from __future__ import annotations
@@ -121,7 +124,7 @@ async def _post(
 
 
 async def _customer(
-    client: httpx.AsyncClient, stats: Stats, user: dict[str, Any], deadline: float
+    client: httpx.AsyncClient, stats: Stats, user: dict[str, Any], deadline: float, think: float
 ) -> None:
     pending = [o for o in user["orders"] if o["status"] == "pending"]
     any_order = user["orders"][0]["order_id"]
@@ -156,6 +159,8 @@ async def _customer(
                 continue
             stats.latencies.append(time.perf_counter() - start)
             stats.acked[conv["conversation_id"]].append(cmid)
+            if think > 0:  # a person reads the reply and types the next message
+                await asyncio.sleep(think * random.uniform(0.5, 1.5))
             for call in res.json().get("tool_calls", []):
                 if call["name"] == "cancel_pending_order" and call["ok"]:
                     stats.writes.append((call["arguments"]["order_id"], cmid))
@@ -174,7 +179,9 @@ async def _customer(
         stats.flows += 1
 
 
-async def _drive(base: str, users: list[dict[str, Any]], seconds: float, faults: list[tuple[float, Any]]) -> tuple[Stats, float]:
+async def _drive(
+    base: str, users: list[dict[str, Any]], seconds: float, faults: list[tuple[float, Any]], think: float
+) -> tuple[Stats, float]:
     stats = Stats()
     limits = httpx.Limits(max_connections=len(users), max_keepalive_connections=len(users))
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
@@ -186,7 +193,7 @@ async def _drive(base: str, users: list[dict[str, Any]], seconds: float, faults:
                 await asyncio.sleep(max(0.0, begin + at - time.perf_counter()))
                 await asyncio.to_thread(action)
 
-        await asyncio.gather(fault_runner(), *(_customer(client, stats, u, deadline) for u in users))
+        await asyncio.gather(fault_runner(), *(_customer(client, stats, u, deadline, think) for u in users))
         elapsed = time.perf_counter() - begin
     return stats, elapsed
 
@@ -271,7 +278,10 @@ def _pct(data: list[float], p: float) -> float:
     return data[min(len(data) - 1, round(p / 100 * (len(data) - 1)))] * 1000 if data else float("nan")
 
 
-def run(backend: str, workers: int, customers: int, seconds: float, kill_at: float | None, outage_at: float | None) -> dict[str, Any]:
+def run(
+    backend: str, workers: int, customers: int, seconds: float, kill_at: float | None,
+    outage_at: float | None, think: float = 0.0,
+) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="kefu-load-"))
     db_name = f"kefu_load_{uuid.uuid4().hex[:8]}"
     if backend == "sqlite":
@@ -315,7 +325,7 @@ def run(backend: str, workers: int, customers: int, seconds: float, kill_at: flo
             events.append(f"database refused connections for 3 s at {outage_at:.0f} s")
         faults.append((outage_at, outage))
     try:
-        stats, elapsed = asyncio.run(_drive(server.base, _users(customers), seconds, faults))
+        stats, elapsed = asyncio.run(_drive(server.base, _users(customers), seconds, faults, think))
     finally:
         server.stop()
     checks = _verify(url, stats)
@@ -326,7 +336,8 @@ def run(backend: str, workers: int, customers: int, seconds: float, kill_at: flo
         with admin.connect() as c:
             c.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
     return {
-        "backend": backend, "workers": workers, "customers": customers, "seconds": round(elapsed, 1),
+        "backend": backend, "workers": workers, "customers": customers, "think_s": think,
+        "seconds": round(elapsed, 1),
         "turns": len(stats.latencies), "flows": stats.flows,
         "turns_per_s": round(len(stats.latencies) / elapsed, 1),
         "p50_ms": round(_pct(stats.latencies, 50)), "p95_ms": round(_pct(stats.latencies, 95)),
@@ -337,18 +348,18 @@ def run(backend: str, workers: int, customers: int, seconds: float, kill_at: flo
     }
 
 
-def _markdown(results: list[dict[str, Any]], command: str) -> str:
+def _markdown(results: list[dict[str, Any]], command: str, paced: bool = False) -> str:
     lines = [
-        "## Load and faults (bench_load)",
+        "## Load, customers paced like people (bench_load --think)" if paced else "## Load and faults (bench_load)",
         "",
         f"Machine: {os.cpu_count()} cores, loopback; the load generator shares them with the server. Command: `{command}`",
         "",
-        "| store | workers | customers | s | turns/s | p50 ms | p95 ms | p99 ms | errors | acked msgs | lost | dup | writes | lost/twice | fault |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| store | workers | customers | think s | s | turns/s | p50 ms | p95 ms | p99 ms | errors | acked msgs | lost | dup | writes | lost/twice | fault |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(
-            f"| {r['backend']} | {r['workers']} | {r['customers']} | {r['seconds']} | {r['turns_per_s']} "
+            f"| {r['backend']} | {r['workers']} | {r['customers']} | {r.get('think_s', 0)} | {r['seconds']} | {r['turns_per_s']} "
             f"| {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['errors']} | {r['acked']} | {r['lost']} "
             f"| {r['duplicated']} | {r['writes']} | {r['writes_lost']}/{r['writes_twice']} | {'; '.join(r['faults']) or '-'} |"
         )
@@ -361,6 +372,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--customers", type=int, default=200)
     ap.add_argument("--seconds", type=float, default=120)
+    ap.add_argument("--think", type=float, default=0.0,
+                    help="mean seconds a customer waits before the next message (0: none)")
     ap.add_argument("--runs", default="sqlite:1:kill,sqlite:4,postgres:4:outage",
                     help="comma list of backend:workers[:kill|:outage]")
     args = ap.parse_args()
@@ -370,13 +383,14 @@ def main() -> None:
         mid = args.seconds / 2
         result = run(backend, int(workers), args.customers, args.seconds,
                      kill_at=mid if "kill" in fault else None,
-                     outage_at=mid if "outage" in fault else None)
+                     outage_at=mid if "outage" in fault else None, think=args.think)
         print(json.dumps(result), flush=True)
         results.append(result)
     OUT.mkdir(parents=True, exist_ok=True)
     command = "python bench/bench_load.py " + " ".join(sys.argv[1:])
-    (OUT / "load.md").write_text(_markdown(results, command))
-    (OUT / "load.json").write_text(json.dumps(results, indent=1))
+    name = "load" if args.think == 0 else "load_think"  # the paced run keeps its own section
+    (OUT / f"{name}.md").write_text(_markdown(results, command, paced=args.think > 0))
+    (OUT / f"{name}.json").write_text(json.dumps(results, indent=1))
 
 
 if __name__ == "__main__":
