@@ -30,6 +30,7 @@ class ChatServer:
         self.script: list[str] = []  # "ok" | "500" | "hang" | "badjson"; empty means "ok"
         self.hang_s = 5.0
         self.json_reply = '{"ok": true}'
+        self.text_reply: str | None = None  # a fixed answer to plain chat requests
         self.requests: list[dict[str, Any]] = []
         self.app = FastAPI()
         self.app.post("/v1/chat/completions")(self._chat)
@@ -88,6 +89,8 @@ class ChatServer:
             return self.model.chat(messages, max_tokens=body["max_tokens"]).text
         if schema is not None:
             return self.json_reply
+        if self.text_reply is not None:
+            return self.text_reply
         return "echo: " + body["messages"][-1]["content"]
 
     @staticmethod

@@ -58,6 +58,7 @@ AGENT = {
     ("GET", "/v1/analytics/support"),
     ("GET", "/v1/customers/{customer_id}"),
     ("GET", "/v1/handoffs"),
+    ("GET", "/v1/handoffs/{conversation_id}/brief"),
     ("GET", "/v1/handoffs/{conversation_id}/suggestions"),
     ("GET", "/v1/knowledge/documents"),
     ("GET", "/v1/knowledge/search"),

@@ -103,6 +103,7 @@ def test_handoff_agent_claims_replies_and_customer_sees_it(
     expect(item).to_be_visible(timeout=15_000)
     item.click()
     expect(agent.locator("#summary")).not_to_be_empty()
+    expect(agent.locator("#brief-box")).to_be_hidden()  # no model: the rules summary alone
     agent.locator("#claim").click()
     expect(agent.locator("#conv-status")).to_contain_text("Claimed")
     agent.locator("#reply").fill("Hello, this is Mei from support. I am checking your refund now.")
@@ -149,9 +150,16 @@ def test_xss_payload_is_shown_as_text_in_widget_and_console(
     conv_id = _conversation_id(customer)
 
     agent = _console(browser, live_server)
+    # a model's brief is untrusted text too (the demo runs without a model: its answer is
+    # played here by the browser, the page's rendering is what is tested)
+    agent.route(
+        "**/brief", lambda route: route.fulfill(json={"text": XSS, "source": "model", "note": ""})
+    )
     agent.locator(f'.queue-item[data-conversation-id="{conv_id}"]').click()
     bubble = agent.locator("#transcript .msg.customer .body").first
     expect(bubble).to_have_text(XSS)
+    expect(agent.locator("#brief")).to_have_text(XSS)
+    assert agent.locator("#brief-box img").count() == 0
     assert agent.locator("#transcript img").count() == 0
     assert agent.locator("#queue img").count() == 0
     assert customer.evaluate("window.__xss") is None

@@ -63,7 +63,21 @@
     $("conv-status").textContent = "";
     await refreshConversation();
     loadSuggestions();
+    loadBrief();
     loadQueue().catch(() => {});
+  }
+  async function loadBrief() {
+    // only a model's brief adds anything: the rules summary is already shown above
+    const box = $("brief-box");
+    box.hidden = true;
+    const asked = current;
+    if (!asked) return;
+    try {
+      const b = await api("GET", "/v1/handoffs/" + encodeURIComponent(asked) + "/brief");
+      if (asked !== current || b.source !== "model") return;
+      $("brief").textContent = b.text;
+      box.hidden = false;
+    } catch (e) { /* a reading aid: the console works without it */ }
   }
   async function refreshConversation() {
     if (!current) return;
