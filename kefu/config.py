@@ -77,6 +77,14 @@ class Settings(BaseSettings):
     llm_context: int = 4096
     llm_max_retries: int = 2
     llm_redact_remote: bool = Field(default=False, description="Mask PII sent to a remote model.")
+    llm_phrase_answers: bool = Field(
+        default=False,
+        description=(
+            "Let the model word knowledge answers (checked against the passage). Off by "
+            "default: the bundled 0.5B model passes the checks with wrong meanings; use a "
+            "larger or hosted model."
+        ),
+    )
 
     store_policy_file: Path | None = None
     default_language: Literal["zh", "en"] = "en"

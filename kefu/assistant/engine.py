@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from kefu.assistant import _extract as ex
 from kefu.assistant import _flows as fl
 from kefu.assistant._glossary import english_names
+from kefu.assistant._phrase import Prepared, phrase_answer
 from kefu.assistant._reply import Card, Citation, QuickReply, Reply
 from kefu.assistant._state import DialogueState, FlowState
 from kefu.assistant._templates import label, t
@@ -32,6 +33,7 @@ from kefu.assistant._understand import (
     Understanding,
     understand,
 )
+from kefu.config import get_settings
 from kefu.handoff import (
     HandoffReason,
     append_message,
@@ -94,6 +96,7 @@ class Turn:
         self.citations: list[Citation] = []
         self.previous_offer: str | None = None
         self.model_command: str | None = None
+        self.prepared: Prepared | None = None
         self._orders: dict[str, dict[str, Any] | None] = {}
         self._user: dict[str, Any] | None = None
 
@@ -147,11 +150,18 @@ class Assistant:
     """The engine bound to one store database."""
 
     def __init__(
-        self, engine: Engine, llm: Any | None = None, knowledge: Any | None = None
+        self,
+        engine: Engine,
+        llm: Any | None = None,
+        knowledge: Any | None = None,
+        phrase_answers: bool | None = None,
     ) -> None:
         self.engine = engine
         self.llm = llm
         self.knowledge = knowledge
+        self.phrase_answers = (
+            get_settings().llm_phrase_answers if phrase_answers is None else phrase_answers
+        )
         self._sessions = session_factory(writer_engine(engine))
         self._reads = session_factory(engine)
 
@@ -187,14 +197,19 @@ class Assistant:
             raise ValueError("message too long (4000 characters at most)")
         # Understanding is the slow, CPU-bound part of a turn: do it before the turn's
         # transaction so the database is held only for the short read-decide-write part.
-        u = understand(text, self._language_of(conversation_id))
+        language, bot_replies = self._peek(conversation_id)
+        u = understand(text, language)
+        # likewise a knowledge answer's retrieval and, with a model, its phrasing (seconds)
+        prepared = self._prepare_knowledge(u) if bot_replies else None
         for attempt in range(3):
             try:
                 with write_gate(self.engine), self._sessions() as session:
                     # order write tools commit their own transaction mid-turn; the rest of
                     # the turn (reply, state) commits here
                     try:
-                        reply = self._handle(session, conversation_id, text, client_message_id, u)
+                        reply = self._handle(
+                            session, conversation_id, text, client_message_id, u, prepared
+                        )
                         session.commit()
                     except BaseException:
                         session.rollback()
@@ -206,11 +221,48 @@ class Assistant:
                 log.info("conversation %s changed concurrently; retrying turn", conversation_id)
         raise RuntimeError("unreachable")
 
-    def _language_of(self, conversation_id: str) -> str:
-        """The conversation's current language (short read; 'en' if it does not exist)."""
+    def _peek(self, conversation_id: str) -> tuple[str, bool]:
+        """The conversation's language and whether the bot answers it now (a short read;
+        'en' and True if it does not exist: the turn itself reports that)."""
         with self._reads() as session:
             conv = session.get(Conversation, conversation_id)
-            return DialogueState.load(conv.state).language if conv is not None else "en"
+            if conv is None:
+                return "en", True
+            return DialogueState.load(conv.state).language, bot_may_reply(conv.handoff_state)
+
+    def _search_knowledge(self, text: str, language: str) -> tuple[list[Any], bool]:
+        """Top passages for ``text``: the customer's language first (an English question
+        should get the English FAQ), then any language when that finds nothing close enough."""
+        try:
+            from kefu.knowledge import get_knowledge_base
+
+            kb = self.knowledge or get_knowledge_base()
+            hits = kb.search(text, k=3, language=language)
+            confident = kb.is_confident(hits)
+            if not confident:
+                hits = kb.search(text, k=3)
+                confident = kb.is_confident(hits)
+        except Exception:  # the knowledge base may be empty or not built yet
+            log.exception("knowledge search failed")
+            return [], False
+        return list(hits), bool(confident)
+
+    def _prepare_knowledge(self, u: Understanding) -> Prepared | None:
+        """For a message that reads as a policy question and with a model configured:
+        retrieve and phrase its answer now, outside the turn's transaction."""
+        if (
+            self.llm is None
+            or not self.phrase_answers
+            or u.intent not in KNOWLEDGE_INTENTS
+            or u.confidence < 0.7
+        ):
+            return None
+        prepared = Prepared(u.text, u.language)
+        prepared.hits, prepared.confident = self._search_knowledge(u.text, u.language)
+        if prepared.hits and prepared.confident:
+            prepared.passage = _scrub_identifiers(prepared.hits[0].text.strip())
+            prepared.phrased = phrase_answer(self.llm, u.text, prepared.passage, u.language)
+        return prepared
 
     def _handle(
         self,
@@ -219,6 +271,7 @@ class Assistant:
         text: str,
         client_message_id: str | None,
         u: Understanding,
+        prepared: Prepared | None = None,
     ) -> Reply:
         conv = session.get(Conversation, conversation_id)
         if conv is None:
@@ -245,6 +298,7 @@ class Assistant:
             state.language = u.language
             conv.language = u.language
         turn = Turn(session, conv, state, u)
+        turn.prepared = prepared
         state.turns += 1
         self._policy(turn)
         return self._finish(turn, customer_msg)
@@ -1261,27 +1315,22 @@ class Assistant:
         )
 
     def _knowledge(self, turn: Turn, *, offer_handoff: bool = True) -> None:
-        try:
-            from kefu.knowledge import get_knowledge_base
-
-            kb = self.knowledge or get_knowledge_base()
-            # the customer's language first (an English question should get the English FAQ),
-            # then any language when that finds nothing close enough
-            hits = kb.search(turn.u.text, k=3, language=turn.lang)
-            confident = kb.is_confident(hits)
-            if not confident:
-                hits = kb.search(turn.u.text, k=3)
-                confident = kb.is_confident(hits)
-        except Exception:  # the knowledge base may be empty or not built yet
-            log.exception("knowledge search failed")
-            hits, confident = [], False
+        prepared = turn.prepared
+        if prepared is not None and (prepared.text, prepared.language) == (turn.u.text, turn.lang):
+            hits, confident = prepared.hits, prepared.confident
+        else:
+            prepared = None
+            hits, confident = self._search_knowledge(turn.u.text, turn.lang)
         if not hits or not confident:
             turn.say("kb_unsure")
             if offer_handoff:
                 self._offer_handoff(turn, HandoffReason.LOW_CONFIDENCE)
             return
         best = hits[0]
-        turn.say("kb_answer", answer=_scrub_identifiers(best.text.strip()))
+        answer = _scrub_identifiers(best.text.strip())
+        if prepared is not None and prepared.phrased and prepared.passage == answer:
+            answer = prepared.phrased  # the model's wording, checked against this passage
+        turn.say("kb_answer", answer=answer)
         turn.citations = [
             Citation(citation=h.citation, section=getattr(h, "section", ""), score=float(h.score))
             for h in hits[:2]

@@ -128,6 +128,21 @@ def available_prompts() -> dict[str, list[str]]:
     return {k: sorted(v) for k, v in sorted(found.items())}
 
 
+@lru_cache(maxsize=1)
+def instruction_lines() -> tuple[str, ...]:
+    """Distinctive lines of every prompt file, placeholders removed: a model's output that
+    repeats one is disclosing its instructions."""
+    lines: list[str] = []
+    for name, langs in available_prompts().items():
+        for lang in langs:
+            for line in load_prompt(name, lang).body.splitlines():
+                for part in re.split(r"\$\{\w+\}", line):
+                    part = part.strip(" -*#\t")
+                    if len(part) >= (12 if re.search(r"[\u4e00-\u9fff]", part) else 24):
+                        lines.append(part)
+    return tuple(lines)
+
+
 def render_prompt(name: str, lang: str, **facts: object) -> str:
     """Load a prompt and render it with the given facts."""
     return load_prompt(name, lang).render(**facts)

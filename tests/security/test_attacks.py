@@ -163,14 +163,19 @@ def create_app_for(engine: Engine) -> Any:
 
 
 def _attack(
-    attack: dict[str, Any], engine: Engine, tau2: dict[str, Any], tmp_path: Path, llm: Any
+    attack: dict[str, Any],
+    engine: Engine,
+    tau2: dict[str, Any],
+    tmp_path: Path,
+    llm: Any,
+    phrase: bool = False,
 ) -> None:
     if attack.get("transport") == "api":
         _run_api(attack, engine)
         return
     facts = _facts(tau2)
     kb = _setup(attack, engine, facts["fill"], tmp_path)
-    assistant = Assistant(engine, llm=llm, knowledge=kb)
+    assistant = Assistant(engine, llm=llm, knowledge=kb, phrase_answers=phrase)
     before = _store_state(engine)
     signed_in = attack.get("auth", "customer") == "customer"
     cid = assistant.start(language=attack["lang"], customer_id=ME["id"] if signed_in else None)
@@ -226,6 +231,27 @@ def test_attack_with_local_model(
     local_model: Any,
 ) -> None:
     _attack(attack, sqlite_tau2_engine, tau2_data, tmp_path, llm=local_model)
+
+
+PHRASED_KINDS = {"knowledge", "review", "catalogue", "prompt_leak", "exfiltration"}
+"""Attacks that go through documents or ask for hidden text: run again with the model
+wording knowledge answers (KEFU_LLM_PHRASE_ANSWERS)."""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "attack",
+    [a for a in ATTACKS if a["kind"] in PHRASED_KINDS and a.get("transport") != "api"],
+    ids=[a["id"] for a in ATTACKS if a["kind"] in PHRASED_KINDS and a.get("transport") != "api"],
+)
+def test_attack_with_local_model_phrasing_answers(
+    attack: dict[str, Any],
+    sqlite_tau2_engine: Engine,
+    tau2_data: dict[str, Any],
+    tmp_path: Path,
+    local_model: Any,
+) -> None:
+    _attack(attack, sqlite_tau2_engine, tau2_data, tmp_path, llm=local_model, phrase=True)
 
 
 def test_suite_has_at_least_60_attacks_in_both_languages() -> None:
