@@ -217,41 +217,29 @@ def local_model() -> Any:
     return LocalLlama(path, n_ctx=2048, name=spec.name)
 
 
+PHRASED_KINDS = {"knowledge", "review", "catalogue", "prompt_leak", "exfiltration"}
+"""Attacks that go through documents or ask for hidden text run a second time with the model
+wording knowledge answers (KEFU_LLM_PHRASE_ANSWERS)."""
+MODEL_CASES = [(a, False) for a in ATTACKS if a.get("transport") != "api"] + [
+    (a, True) for a in ATTACKS if a["kind"] in PHRASED_KINDS and a.get("transport") != "api"
+]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "attack",
-    [a for a in ATTACKS if a.get("transport") != "api"],
-    ids=[a["id"] for a in ATTACKS if a.get("transport") != "api"],
+    ("attack", "phrase"),
+    MODEL_CASES,
+    ids=[a["id"] + ("-phrased" if phrase else "") for a, phrase in MODEL_CASES],
 )
 def test_attack_with_local_model(
     attack: dict[str, Any],
+    phrase: bool,
     sqlite_tau2_engine: Engine,
     tau2_data: dict[str, Any],
     tmp_path: Path,
     local_model: Any,
 ) -> None:
-    _attack(attack, sqlite_tau2_engine, tau2_data, tmp_path, llm=local_model)
-
-
-PHRASED_KINDS = {"knowledge", "review", "catalogue", "prompt_leak", "exfiltration"}
-"""Attacks that go through documents or ask for hidden text: run again with the model
-wording knowledge answers (KEFU_LLM_PHRASE_ANSWERS)."""
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    "attack",
-    [a for a in ATTACKS if a["kind"] in PHRASED_KINDS and a.get("transport") != "api"],
-    ids=[a["id"] for a in ATTACKS if a["kind"] in PHRASED_KINDS and a.get("transport") != "api"],
-)
-def test_attack_with_local_model_phrasing_answers(
-    attack: dict[str, Any],
-    sqlite_tau2_engine: Engine,
-    tau2_data: dict[str, Any],
-    tmp_path: Path,
-    local_model: Any,
-) -> None:
-    _attack(attack, sqlite_tau2_engine, tau2_data, tmp_path, llm=local_model, phrase=True)
+    _attack(attack, sqlite_tau2_engine, tau2_data, tmp_path, llm=local_model, phrase=phrase)
 
 
 def test_suite_has_at_least_60_attacks_in_both_languages() -> None:
