@@ -43,14 +43,18 @@ system decided ..."): small models slip into it; such a text is not sent."""
 
 @dataclass
 class Prepared:
-    """Retrieval (and, with a model, phrasing) done ahead of a turn for one message."""
+    """Model work done ahead of a turn for one message, outside its transaction: a worded
+    knowledge answer (with its retrieval) and the model's reading of an unsettled message."""
 
     text: str
     language: str
+    searched: bool = False
     hits: list[Any] = field(default_factory=list)
     confident: bool = False
     phrased: str | None = None
     passage: str | None = None
+    proposal_key: tuple[Any, ...] | None = None
+    proposal: Any = None
 
 
 def _numbers(text: str) -> set[str]:

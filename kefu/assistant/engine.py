@@ -139,6 +139,11 @@ class Turn:
 _ORDER_ID = re.compile(r"#?\bW\d{7}\b")
 
 
+def _proposal_key(text: str, lang: str, menu: dict[str, str] | None) -> tuple[Any, ...]:
+    """What a model reading depends on: the message, its language and the offered menu."""
+    return (text, lang, tuple(sorted(menu.items())) if menu else None)
+
+
 def _scrub_identifiers(text: str) -> str:
     """A policy answer never needs a particular customer's order: a document that carries
     order ids (planted or pasted) is quoted without them. Store contact details in the
@@ -197,10 +202,11 @@ class Assistant:
             raise ValueError("message too long (4000 characters at most)")
         # Understanding is the slow, CPU-bound part of a turn: do it before the turn's
         # transaction so the database is held only for the short read-decide-write part.
-        language, bot_replies = self._peek(conversation_id)
+        language, bot_replies, idle = self._peek(conversation_id)
         u = understand(text, language)
-        # likewise a knowledge answer's retrieval and, with a model, its phrasing (seconds)
-        prepared = self._prepare_knowledge(u) if bot_replies else None
+        # likewise the model's work for this message (seconds): a worded knowledge answer,
+        # the reading of a message the classifier cannot settle
+        prepared = self._prepare(u, idle) if bot_replies and self.llm is not None else None
         for attempt in range(3):
             try:
                 with write_gate(self.engine), self._sessions() as session:
@@ -221,14 +227,16 @@ class Assistant:
                 log.info("conversation %s changed concurrently; retrying turn", conversation_id)
         raise RuntimeError("unreachable")
 
-    def _peek(self, conversation_id: str) -> tuple[str, bool]:
-        """The conversation's language and whether the bot answers it now (a short read;
-        'en' and True if it does not exist: the turn itself reports that)."""
+    def _peek(self, conversation_id: str) -> tuple[str, bool, bool]:
+        """A short read before the turn: the conversation's language, whether the bot answers
+        it now, and whether no request is in progress (no flow, pending or declined one)."""
         with self._reads() as session:
             conv = session.get(Conversation, conversation_id)
             if conv is None:
-                return "en", True
-            return DialogueState.load(conv.state).language, bot_may_reply(conv.handoff_state)
+                return "en", True, True  # the turn itself reports the missing conversation
+            state = DialogueState.load(conv.state)
+            idle = state.flow is None and state.pending_flow is None and state.declined is None
+            return state.language, bot_may_reply(conv.handoff_state), idle
 
     def _search_knowledge(self, text: str, language: str) -> tuple[list[Any], bool]:
         """Top passages for ``text``: the customer's language first (an English question
@@ -247,21 +255,29 @@ class Assistant:
             return [], False
         return list(hits), bool(confident)
 
-    def _prepare_knowledge(self, u: Understanding) -> Prepared | None:
-        """For a message that reads as a policy question and with a model configured:
-        retrieve and phrase its answer now, outside the turn's transaction."""
-        if (
-            self.llm is None
-            or not self.phrase_answers
-            or u.intent not in KNOWLEDGE_INTENTS
-            or u.confidence < 0.7
-        ):
-            return None
+    def _prepare(self, u: Understanding, idle: bool) -> Prepared:
+        """The model's work for ``u``, done before the turn's transaction:
+
+        - a policy question (with ``phrase_answers``): retrieve and word its answer;
+        - no request in progress and the classifier unsure or out of scope: the model's
+          reading, which the dispatch would otherwise ask for while holding the database.
+        Work the turn ends up not needing is simply unused."""
+        from kefu.assistant._commands import propose
+
         prepared = Prepared(u.text, u.language)
-        prepared.hits, prepared.confident = self._search_knowledge(u.text, u.language)
-        if prepared.hits and prepared.confident:
-            prepared.passage = _scrub_identifiers(prepared.hits[0].text.strip())
-            prepared.phrased = phrase_answer(self.llm, u.text, prepared.passage, u.language)
+        if self.phrase_answers and u.intent in KNOWLEDGE_INTENTS and u.confidence >= 0.7:
+            prepared.hits, prepared.confident = self._search_knowledge(u.text, u.language)
+            prepared.searched = True
+            if prepared.hits and prepared.confident:
+                prepared.passage = _scrub_identifiers(prepared.hits[0].text.strip())
+                prepared.phrased = phrase_answer(self.llm, u.text, prepared.passage, u.language)
+        if idle and not (u.yes or u.no or u.order_ids):
+            unsettled = u.intent is None or u.confidence < CONFIDENCE_FLOOR
+            menu = None if unsettled else self._unsure_between(u)
+            if unsettled or menu is not None:
+                menu = menu or None  # out of scope ({}) is asked with the full menu
+                prepared.proposal_key = _proposal_key(u.text, u.language, menu)
+                prepared.proposal = propose(self.llm, u.text, u.language, menu)
         return prepared
 
     def _handle(
@@ -597,7 +613,14 @@ class Assistant:
         from kefu.assistant._commands import propose
 
         out_of_scope = candidates == {}
-        command = propose(self.llm, turn.u.text, turn.lang, None if out_of_scope else candidates)
+        menu = None if out_of_scope else candidates
+        prepared = turn.prepared
+        if prepared is not None and prepared.proposal_key == _proposal_key(
+            turn.u.text, turn.lang, menu
+        ):
+            command = prepared.proposal  # asked before the transaction
+        else:
+            command = propose(self.llm, turn.u.text, turn.lang, menu)
         if command is None or command.kind == "clarify":
             return False
         if out_of_scope and command.kind == "handoff":
@@ -1316,7 +1339,11 @@ class Assistant:
 
     def _knowledge(self, turn: Turn, *, offer_handoff: bool = True) -> None:
         prepared = turn.prepared
-        if prepared is not None and (prepared.text, prepared.language) == (turn.u.text, turn.lang):
+        if (
+            prepared is not None
+            and prepared.searched
+            and (prepared.text, prepared.language) == (turn.u.text, turn.lang)
+        ):
             hits, confident = prepared.hits, prepared.confident
         else:
             prepared = None

@@ -129,3 +129,44 @@ def test_phrasing_is_off_unless_configured(
     reply = assistant.handle(assistant.start(language="en"), QUESTION)
     assert "within 30 days of delivery" in reply.text
     assert chat_server.requests == []
+
+
+def _database_is_free(path: str) -> bool:
+    """Whether another connection can take the SQLite write lock right now."""
+    import sqlite3
+
+    conn = sqlite3.connect(path, timeout=0.2, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        conn.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [("can you write me a poem about tax law", False), (QUESTION, True)],
+    ids=["model-reading", "worded-answer"],
+)
+def test_model_calls_happen_outside_the_turns_transaction(
+    sqlite_tau2_engine: Engine,
+    kb: KnowledgeBase,
+    chat_server: ChatServer,
+    text: str,
+    phrase: bool,
+) -> None:
+    """While the model thinks, the database is free: other customers' turns go on."""
+    path = sqlite_tau2_engine.url.database
+    assert path
+    seen: list[bool] = []
+    chat_server.on_request = lambda body: seen.append(_database_is_free(path))
+    chat_server.text_reply = "You can return unused items within 30 days."
+    llm = OpenAICompatible(chat_server.base_url, "m", timeout_s=5.0, max_retries=0)
+    assistant = Assistant(sqlite_tau2_engine, llm=llm, knowledge=kb, phrase_answers=phrase)
+    reply = assistant.handle(assistant.start(language="en"), text)
+    assert reply.text
+    assert seen and all(seen), f"database locked during {seen.count(False)} model call(s)"

@@ -12,7 +12,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import uvicorn
@@ -31,6 +31,7 @@ class ChatServer:
         self.hang_s = 5.0
         self.json_reply = '{"ok": true}'
         self.text_reply: str | None = None  # a fixed answer to plain chat requests
+        self.on_request: Callable[[dict[str, Any]], None] | None = None  # runs before answering
         self.requests: list[dict[str, Any]] = []
         self.app = FastAPI()
         self.app.post("/v1/chat/completions")(self._chat)
@@ -44,6 +45,8 @@ class ChatServer:
     async def _chat(self, request: Request) -> Any:
         body = await request.json()
         self.requests.append(body)
+        if self.on_request is not None:
+            await asyncio.to_thread(self.on_request, body)
         behaviour = self.script.pop(0) if self.script else "ok"
         if behaviour == "500":
             return JSONResponse({"error": {"message": "boom"}}, status_code=500)
