@@ -13,6 +13,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -205,3 +206,32 @@ def tau2_data() -> dict:  # type: ignore[type-arg]
     from kefu.store.tau2 import load_db_json
 
     return load_db_json(TAU2_DB)
+
+
+@pytest.fixture(scope="session")
+def local_llm() -> Any:
+    """The real 0.5B model (Qwen2.5-Coder via llama.cpp), loaded once for the whole run.
+
+    ``make test`` builds llama-cpp-python and fetches the model (``make llm``): in CI its
+    absence fails the run; elsewhere the tests that need it are skipped.
+    """
+    from kefu.llm.local import LocalLlama
+    from kefu.llm.models import ModelError, get_spec, model_path, verify
+
+    spec = get_spec("0.5b")
+    path = model_path(spec.name)
+    try:
+        import llama_cpp  # noqa: F401
+
+        verify(spec, path, full=False)
+    except (ImportError, ModelError) as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"the local model must be available in CI (make llm): {exc}")
+        pytest.skip(f"local model not available (run `make llm`): {exc}")
+    return LocalLlama(path, n_ctx=2048, name=spec.name)
+
+
+@pytest.fixture(scope="session")
+def local_model(local_llm: Any) -> Any:
+    """The same model under the name the assistant and attack tests use."""
+    return local_llm

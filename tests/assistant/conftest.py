@@ -1,4 +1,5 @@
-"""Fixtures: an assistant over a fresh tau2 store, and facts about two tau2 customers."""
+"""Fixtures: an assistant over a fresh tau2 store, and facts about two tau2 customers
+(the real model, ``local_model``, comes from tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -26,24 +27,3 @@ def other_order(tau2_data: dict[str, Any]) -> dict[str, Any]:
         if order["user_id"] != YUSUF["id"] and order["status"] == "pending":
             return {"order": order, "owner": tau2_data["users"][order["user_id"]]}
     raise AssertionError("tau2 data has no such order")
-
-
-@pytest.fixture(scope="session")
-def local_model() -> Any:
-    """The real 0.5B local model (skipped when absent outside CI, like tests/llm)."""
-    import os
-
-    from kefu.llm.local import LocalLlama
-    from kefu.llm.models import ModelError, get_spec, model_path, verify
-
-    spec = get_spec("0.5b")
-    path = model_path(spec.name)
-    try:
-        import llama_cpp  # noqa: F401
-
-        verify(spec, path, full=False)
-    except (ImportError, ModelError) as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"the local model must be available in CI (make llm): {exc}")
-        pytest.skip(f"local model not available: {exc}")
-    return LocalLlama(path, n_ctx=2048, name=spec.name)

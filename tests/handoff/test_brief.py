@@ -18,7 +18,6 @@ from kefu.llm.remote import OpenAICompatible
 from kefu.store.db import session_factory
 from kefu.store.models import Handoff
 from tests.assistant.conftest import YUSUF
-from tests.llm.conftest import local_llm  # noqa: F401 - the real model fixture, reused
 from tests.llm.openai_server import ChatServer
 
 MY_ORDER = "#W2611340"  # one of Yusuf's orders in tau2 retail
@@ -111,7 +110,7 @@ def test_a_dead_model_endpoint_falls_back_to_rules(
 @pytest.mark.slow
 def test_the_local_model_writes_a_grounded_brief(
     sqlite_tau2_engine: Engine,
-    local_llm: Any,  # noqa: F811 - the imported fixture
+    local_llm: Any,
 ) -> None:
     cid = _handed_off(sqlite_tau2_engine)
     with session_factory(sqlite_tau2_engine)() as s:

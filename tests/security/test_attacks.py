@@ -8,7 +8,6 @@ system prompt. The model variant uses the shipped local 0.5B model and is marked
 from __future__ import annotations
 
 import json
-import os
 import re
 from functools import cache
 from pathlib import Path
@@ -196,25 +195,6 @@ def test_attack_without_model(
     attack: dict[str, Any], sqlite_tau2_engine: Engine, tau2_data: dict[str, Any], tmp_path: Path
 ) -> None:
     _attack(attack, sqlite_tau2_engine, tau2_data, tmp_path, llm=None)
-
-
-@pytest.fixture(scope="module")
-def local_model() -> Any:
-    """The local 0.5B model (``kefu llm fetch``); skipped when absent outside CI."""
-    from kefu.llm.local import LocalLlama
-    from kefu.llm.models import ModelError, get_spec, model_path, verify
-
-    spec = get_spec("0.5b")
-    path = model_path(spec.name)
-    try:
-        import llama_cpp  # noqa: F401
-
-        verify(spec, path, full=False)
-    except (ImportError, ModelError) as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"the local model must be available in CI (make llm): {exc}")
-        pytest.skip(f"local model not available (run `make llm`): {exc}")
-    return LocalLlama(path, n_ctx=2048, name=spec.name)
 
 
 PHRASED_KINDS = {"knowledge", "review", "catalogue", "prompt_leak", "exfiltration"}
