@@ -95,6 +95,28 @@ class Settings(BaseSettings):
 
     tau2_dir: Path = Field(default=PROJECT_ROOT.parent / "shared" / "tau2-retail")
 
+    store_backend: Literal["builtin", "webhook", "shopify", "woocommerce"] = Field(
+        default="builtin",
+        description="Where order writes go: kefu's own database, or a shop (docs/stores.md).",
+    )
+    store_url: str = Field(
+        default="", description="The shop's endpoint (webhook URL, Shopify shop, WooCommerce site)."
+    )
+    store_api_key: str = Field(
+        default="", description="Shop credential: Shopify access token, WooCommerce consumer key."
+    )
+    store_api_secret: str = Field(default="", description="WooCommerce consumer secret.")
+    store_webhook_secret: str = Field(
+        default="", description="HMAC secret for webhooks in and out; empty = webhooks refused."
+    )
+    store_timeout_s: float = Field(default=5.0, description="Per shop call.")
+    store_sync_confirm: bool = Field(
+        default=True,
+        description="webhook backend: try the shop during the turn (\"done\" when it answers); "
+        "off = always queue (\"requested, the store will confirm\").",
+    )
+    store_outbox_max_attempts: int = Field(default=8, description="Deliveries before giving up.")
+
     def resolved_database_url(self) -> str:
         """The configured URL, or the default SQLite file under ``data_dir``."""
         if self.database_url:

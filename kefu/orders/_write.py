@@ -12,6 +12,7 @@ import functools
 import hashlib
 import inspect
 import logging
+import uuid
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -26,6 +27,7 @@ from kefu.orders.errors import ConcurrentUpdate, IdempotencyConflict, OrderError
 from kefu.store.db import write_gate
 from kefu.store.models import AuditLog
 from kefu.store.tau2 import order_record, user_record
+from kefu.stores import Operation, WriteRequest, WriteState, get_store_backend
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +109,7 @@ def _run(
         data = body()
         session.flush()
         after = snapshot(session, ctx, target_id) if snapshot else None
+        data = _carry_to_shop(session, ctx, action, target_id, arguments, key, after, data)
         session.add(
             AuditLog(
                 actor=ctx.actor,
@@ -146,6 +149,57 @@ def _run(
     except BaseException:
         session.rollback()
         raise
+
+
+_STORE_SAYS = {
+    ("en", WriteState.DONE): "Done: the store has confirmed the change.",
+    ("en", WriteState.REQUESTED): "Requested: the store will confirm the change shortly; "
+    "you will get a message here when it does.",
+    ("zh", WriteState.DONE): "已完成：商店已确认此更改。",
+    ("zh", WriteState.REQUESTED): "已提交：商店稍后会确认此更改，确认后会在这里通知您。",
+}
+
+
+def _carry_to_shop(
+    session: Session,
+    ctx: ToolContext,
+    action: str,
+    target_id: str,
+    arguments: dict[str, Any],
+    key: str | None,
+    after: dict[str, Any] | None,
+    data: R,
+) -> R:
+    """Hand the write, already checked against the policy and applied to the mirror, to
+    the store backend inside this transaction; a refusal raises and rolls everything back.
+
+    The built-in backend returns the tool's data unchanged; a remote one adds whether the
+    shop confirmed (``done``) or will confirm later (``requested``), in the customer's words.
+    """
+    try:
+        operation = Operation(action)
+    except ValueError:
+        return data  # not a shop operation (handoff)
+    backend = get_store_backend()
+    language = ctx.language if ctx.language in ("zh", "en") else "en"
+    request = WriteRequest(
+        operation=operation,
+        target_id=target_id,
+        arguments=arguments,
+        idempotency_key=key or f"kefu-{uuid.uuid4().hex}",
+        record=after,
+        conversation_id=ctx.conversation_id,
+        customer_id=ctx.customer_id,
+        language=language or "en",
+    )
+    outcome = backend.apply(session, request)
+    if backend.name == "builtin" or not isinstance(data, dict):
+        return data
+    told = {
+        "store_confirmation": outcome.state.value,
+        "store_message": _STORE_SAYS[(language or "en", outcome.state)],
+    }
+    return {**data, **told}  # type: ignore[return-value]
 
 
 def _lock_key(session: Session, key: str) -> None:

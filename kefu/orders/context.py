@@ -23,6 +23,7 @@ class ToolContext:
     customer_id: str | None = None
     idempotency_key: str | None = None
     policy: StorePolicy | None = None
+    language: str | None = None  # the customer's (zh/en), for messages from the shop
 
     def active_policy(self) -> StorePolicy:
         """The policy given to this call, else the store's configured one."""

@@ -121,3 +121,52 @@ class UnknownTool(OrderError):
 
     def __init__(self, name: str) -> None:
         super().__init__(f"Unknown tool: {name}")
+
+
+class ShopRefused(OrderError):
+    """The shop itself refused a write that kefu's policy allowed; nothing was changed.
+
+    ``reason`` is the shop's own wording, kept for staff and the audit log; customers see
+    :meth:`localised`, never the shop's raw answer.
+    """
+
+    code = "shop_refused"
+    http_status = 409
+
+    _TEXT = {
+        "en": "The store could not make this change: {reason}. Nothing was changed.",
+        "zh": "商店未能完成此更改：{reason}。订单没有任何变动。",
+    }
+
+    def __init__(self, reason: str, language: str = "en") -> None:
+        self.reason = _clean_reason(reason)
+        self.language = language
+        super().__init__(self.localised(language))
+
+    def localised(self, language: str) -> str:
+        """The customer-facing sentence in ``language`` (zh or en)."""
+        return self._TEXT.get(language, self._TEXT["en"]).format(reason=self.reason)
+
+
+class ShopUnavailable(OrderError):
+    """The shop could not be reached and the write could not be queued; nothing was changed."""
+
+    code = "shop_unavailable"
+    http_status = 503
+
+    _TEXT = {
+        "en": "The store is not reachable right now, so nothing was changed. Please try again "
+        "in a few minutes.",
+        "zh": "暂时无法连接商店，订单没有任何变动。请稍后再试。",
+    }
+
+    def __init__(self, language: str = "en") -> None:
+        super().__init__(self._TEXT.get(language, self._TEXT["en"]))
+
+
+def _clean_reason(reason: str) -> str:
+    """One short plain sentence from a shop's refusal: no JSON, no markup, no stack trace."""
+    text = " ".join(str(reason).split())
+    if not text or text[:1] in "{[<" or "Traceback" in text:
+        return "the request was refused"
+    return text.rstrip(".")[:200]

@@ -1,0 +1,182 @@
+"""Delivery of outbox writes to the shop: signed, with the idempotency key, retried with
+exponential backoff. Each delivery settles in its own transaction, so a crash mid-run
+leaves a row pending (delivered again later, applied once thanks to the key)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from kefu.config import get_settings
+from kefu.store.db import session_factory
+from kefu.store.models import Conversation, Message, utcnow
+from kefu.stores.models import OutboxMessage
+from kefu.stores.signing import HEADERS, sign
+
+log = logging.getLogger(__name__)
+
+BACKOFF_BASE_S = 2.0
+BACKOFF_MAX_S = 3600.0
+
+
+@dataclass
+class Delivery:
+    """What one attempt learned: applied, refused (with the shop's reason) or retry later."""
+
+    outcome: str  # applied | refused | retry
+    reason: str = ""
+    response: dict[str, Any] | None = None
+
+
+@dataclass
+class DeliveryReport:
+    applied: int = 0
+    refused: int = 0
+    retrying: int = 0
+    failed: int = 0
+    keys: list[str] = field(default_factory=list)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Delay before attempt ``attempts + 1``: 2 s, 4 s, 8 s ... capped at an hour."""
+    return timedelta(seconds=min(BACKOFF_BASE_S * 2 ** max(attempts - 1, 0), BACKOFF_MAX_S))
+
+
+def post_signed(url: str, payload: dict[str, Any], key: str, timeout_s: float) -> Delivery:
+    """POST one write to the shop; classify the answer without trusting its shape."""
+    settings = get_settings()
+    body = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "Idempotency-Key": key,
+        HEADERS["kefu"]: sign(settings.store_webhook_secret, body),
+    }
+    try:
+        response = httpx.post(url, content=body, headers=headers, timeout=timeout_s)
+    except httpx.HTTPError as exc:  # down, refused connection, timeout
+        return Delivery("retry", reason=f"{type(exc).__name__}: {exc}"[:500])
+    data: dict[str, Any] = {}
+    try:
+        parsed = response.json()
+        data = parsed if isinstance(parsed, dict) else {}
+    except ValueError:
+        pass
+    if response.status_code == 429 or response.status_code >= 500 or response.status_code == 408:
+        return Delivery("retry", reason=f"HTTP {response.status_code}", response=data)
+    if 200 <= response.status_code < 300 and data.get("status", "applied") == "applied":
+        return Delivery("applied", response=data)
+    reason = data.get("reason") or data.get("message") or f"HTTP {response.status_code}"
+    return Delivery("refused", reason=str(reason), response=data)
+
+
+def settle(
+    session: Session,
+    row: OutboxMessage,
+    delivery: Delivery,
+    now: datetime,
+    *,
+    notify: bool = True,
+) -> None:
+    """Record one attempt's outcome on the row (and tell the conversation when it settles
+    later than the turn that asked)."""
+    row.attempts += 1
+    row.response = delivery.response
+    if delivery.outcome == "applied":
+        row.status, row.settled_at, row.last_error = "delivered", now, None
+        if notify:
+            _notify(session, row, confirmed=True)
+    elif delivery.outcome == "refused":
+        row.status, row.settled_at, row.last_error = "refused", now, delivery.reason
+        if notify:
+            _notify(session, row, confirmed=False)
+    elif row.attempts >= get_settings().store_outbox_max_attempts:
+        row.status, row.settled_at, row.last_error = "failed", now, delivery.reason
+        log.error("outbox %s gave up after %d attempts", row.idempotency_key, row.attempts)
+    else:
+        row.last_error = delivery.reason
+        row.next_attempt_at = now + backoff(row.attempts)
+
+
+def deliver_due(engine: Engine, *, now: datetime | None = None, limit: int = 100) -> DeliveryReport:
+    """Deliver every pending write whose next attempt is due (the periodic job)."""
+    settings = get_settings()
+    report = DeliveryReport()
+    at = now or utcnow()
+    with session_factory(engine)() as session:
+        ids = session.scalars(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= at)
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        ).all()
+    for row_id in ids:
+        with session_factory(engine)() as session:
+            row = session.get(OutboxMessage, row_id, with_for_update=True)
+            if row is None or row.status != "pending":
+                continue
+            url = str(row.payload.get("url") or settings.store_url)
+            delivery = post_signed(url, _wire(row), row.idempotency_key, settings.store_timeout_s)
+            settle(session, row, delivery, at)
+            session.commit()
+            report.keys.append(row.idempotency_key)
+            if row.status == "delivered":
+                report.applied += 1
+            elif row.status == "refused":
+                report.refused += 1
+            elif row.status == "failed":
+                report.failed += 1
+            else:
+                report.retrying += 1
+    return report
+
+
+def _wire(row: OutboxMessage) -> dict[str, Any]:
+    """The body the shop receives (the stored payload less kefu-internal fields)."""
+    return {k: v for k, v in row.payload.items() if k != "url"}
+
+
+_NOTICE = {
+    ("en", True): "Update from the store: your request ({what}) for {target} is confirmed.",
+    ("en", False): "Update from the store: your request ({what}) for {target} could not be "
+    "made: {reason}. Nothing was changed; a colleague can help if you reply here.",
+    ("zh", True): "商店更新：您对 {target} 的请求（{what}）已确认完成。",
+    ("zh", False): "商店更新：您对 {target} 的请求（{what}）未能完成：{reason}。"
+    "订单没有变动，如需帮助请直接回复。",
+}
+
+
+def _notify(session: Session, row: OutboxMessage, *, confirmed: bool) -> None:
+    """Tell the customer, in the conversation that asked, that the shop confirmed or refused."""
+    if not row.conversation_id or session.get(Conversation, row.conversation_id) is None:
+        return
+    from kefu.orders.errors import _clean_reason
+
+    language = str(row.payload.get("language") or "en")
+    language = language if language in ("zh", "en") else "en"
+    text = _NOTICE[(language, confirmed)].format(
+        what=row.operation.replace("_", " "),
+        target=row.target_id,
+        reason=_clean_reason(row.last_error or ""),
+    )
+    seq = session.scalar(
+        select(func.coalesce(func.max(Message.seq), 0)).where(
+            Message.conversation_id == row.conversation_id
+        )
+    )
+    session.add(
+        Message(
+            conversation_id=row.conversation_id,
+            seq=int(seq or 0) + 1,
+            role="system",
+            text=text,
+            language=language,
+            data={"store_outbox": row.idempotency_key, "confirmed": confirmed},
+        )
+    )
