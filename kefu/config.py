@@ -112,8 +112,8 @@ class Settings(BaseSettings):
     store_timeout_s: float = Field(default=5.0, description="Per shop call.")
     store_sync_confirm: bool = Field(
         default=True,
-        description="webhook backend: try the shop during the turn (\"done\" when it answers); "
-        "off = always queue (\"requested, the store will confirm\").",
+        description='webhook backend: try the shop during the turn ("done" when it answers); '
+        'off = always queue ("requested, the store will confirm").',
     )
     store_outbox_max_attempts: int = Field(default=8, description="Deliveries before giving up.")
 
