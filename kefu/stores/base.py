@@ -11,12 +11,16 @@ back, so kefu's mirror never claims what the shop refused.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from kefu.stores.mirror import StoreEventIn
 
 Record = dict[str, Any]
 
@@ -95,6 +99,11 @@ class StoreBackend(ABC):
     @abstractmethod
     def products(self, session: Session) -> list[Record]:
         """Every product with its variants and their availability."""
+
+    def changes(self, since: datetime | None) -> Iterable[StoreEventIn]:
+        """Orders and products changed at the shop since ``since``, as mirror events, for
+        ``kefu sync`` to catch what webhooks missed. Mirror-only backends have none."""
+        return []
 
     # ------------------------------------------------------------------ writes
     def cancel_order(self, session: Session, request: WriteRequest) -> WriteOutcome:

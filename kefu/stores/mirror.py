@@ -126,6 +126,11 @@ def apply_event(session: Session, event: StoreEventIn, source: str = "kefu") -> 
     return EventResult(outcome, entity_id)
 
 
+def _aware(at: datetime | None) -> datetime | None:
+    """Shop times without a zone are taken as UTC (kefu stores aware times only)."""
+    return at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
+
+
 def _same_kind(a: str, b: str) -> bool:
     return a[:2] == b[:2]
 
@@ -188,8 +193,8 @@ def apply_order_update(order: Order, update: OrderUpdate) -> None:
                 tracking_ids=list(f.tracking_id),
                 item_ids=list(f.item_ids),
                 carrier=f.carrier,
-                shipped_at=f.shipped_at,
-                delivered_at=f.delivered_at,
+                shipped_at=_aware(f.shipped_at),
+                delivered_at=_aware(f.delivered_at),
                 position=pos,
             )
             for pos, f in enumerate(update.fulfillments)

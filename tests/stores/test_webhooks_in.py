@@ -62,7 +62,14 @@ FULFILLED = _evt(
     3,
     order_id="#A-pending-2",
     status="processed",
-    fulfillments=[{"tracking_id": ["1Z999"], "item_ids": ["m-black"], "carrier": "UPS"}],
+    fulfillments=[
+        {
+            "tracking_id": ["1Z999"],
+            "item_ids": ["m-black"],
+            "carrier": "UPS",
+            "shipped_at": "2026-06-01T10:00:00",
+        }
+    ],
 )
 
 
