@@ -159,9 +159,17 @@ class ShopUnavailable(OrderError):
         "in a few minutes.",
         "zh": "暂时无法连接商店，订单没有任何变动。请稍后再试。",
     }
+    _LATE = {
+        "en": "The store did not answer in time, so the change may or may not have been made. "
+        "Please check the order again in a few minutes before asking again.",
+        "zh": "商店未能及时响应，此更改可能已完成也可能未完成。"
+        "请几分钟后再查看订单，然后再决定是否重试。",
+    }
 
-    def __init__(self, language: str = "en") -> None:
-        super().__init__(self._TEXT.get(language, self._TEXT["en"]))
+    def __init__(self, language: str = "en", *, timed_out: bool = False) -> None:
+        texts = self._LATE if timed_out else self._TEXT
+        self.timed_out = timed_out
+        super().__init__(texts.get(language, texts["en"]))
 
 
 def _clean_reason(reason: str) -> str:
