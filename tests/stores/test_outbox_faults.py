@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -180,3 +181,31 @@ def test_gives_up_after_max_attempts(
     finally:
         mp.undo()
         get_settings.cache_clear()
+
+
+def test_crash_between_shop_answer_and_commit_then_retry_applies_once(
+    shop: Session, fake_shop: FakeShop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Simulated with a commit that fails once after the shop applied the write (a real
+    kill -9 of the process is not exercised here)."""
+    real_commit = Session.commit
+    crashed = []
+
+    def crash_once(self: Session) -> None:
+        if fake_shop.applied and not crashed:
+            crashed.append(True)
+            raise RuntimeError("process died before commit")
+        real_commit(self)
+
+    monkeypatch.setattr(Session, "commit", crash_once)
+    with pytest.raises(RuntimeError):
+        call_tool(shop, "cancel_pending_order", CANCEL, _ctx(key="turn-9"))
+    assert _status(shop) == "pending" and _outbox(shop) == []  # kefu kept nothing
+    assert list(fake_shop.applied.values()) == [1]  # ... but the shop applied it
+
+    retry = call_tool(shop, "cancel_pending_order", CANCEL, _ctx(key="turn-9"))
+    assert retry.ok and retry.data["store_confirmation"] == "done"
+    assert len(fake_shop.received) == 2 and list(fake_shop.applied.values()) == [1]
+    assert _status(shop) == "cancelled"
+    [row] = _outbox(shop)
+    assert row.status == "delivered"
