@@ -134,7 +134,7 @@ def test_raw_json_refusal_is_not_shown(shop: Session, fake_shop: FakeShop) -> No
 
 
 def test_later_confirmation_and_refusal_are_told_in_the_conversation(
-    shop: Session, shop_engine: Engine, fake_shop: FakeShop, monkeypatch: object
+    shop: Session, shop_engine: Engine, fake_shop: FakeShop
 ) -> None:
     shop.add_all(
         [
@@ -163,10 +163,8 @@ def test_later_confirmation_and_refusal_are_told_in_the_conversation(
 
 
 def test_gives_up_after_max_attempts(
-    shop: Session, shop_engine: Engine, fake_shop: FakeShop, monkeypatch: object
+    shop: Session, shop_engine: Engine, fake_shop: FakeShop
 ) -> None:
-    import pytest
-
     from kefu.config import get_settings
 
     mp = pytest.MonkeyPatch()
@@ -189,7 +187,7 @@ def test_crash_between_shop_answer_and_commit_then_retry_applies_once(
     """Simulated with a commit that fails once after the shop applied the write (a real
     kill -9 of the process is not exercised here)."""
     real_commit = Session.commit
-    crashed = []
+    crashed: list[bool] = []
 
     def crash_once(self: Session) -> None:
         if fake_shop.applied and not crashed:
@@ -209,3 +207,44 @@ def test_crash_between_shop_answer_and_commit_then_retry_applies_once(
     assert _status(shop) == "cancelled"
     [row] = _outbox(shop)
     assert row.status == "delivered"
+
+
+KILLED_TURN = """
+from kefu.orders import ToolContext, call_tool
+from kefu.store.db import get_engine, session_factory
+with session_factory(get_engine())() as s:
+    ctx = ToolContext(actor="test", customer_id="alice_1", idempotency_key="turn-kill")
+    call_tool(s, "cancel_pending_order", {"order_id": "#A-pending", "reason": "no longer needed"}, ctx)
+"""
+
+
+def test_kill_9_after_the_shop_applied_then_retry_applies_once(
+    shop: Session, shop_engine: Engine, fake_shop: FakeShop
+) -> None:
+    """A real kefu process is killed with SIGKILL while the shop has applied the write and
+    kefu has not committed; the retried turn (same key) is applied once and recorded."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    if shop_engine.dialect.name != "sqlite":
+        pytest.skip("one database is enough for a process kill")
+    fake_shop.mode, fake_shop.delay_s = "slow", 5.0
+    env = {**os.environ, "KEFU_STORE_TIMEOUT_S": "30"}
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_TURN], env=env)
+    deadline = time.monotonic() + 60
+    while not fake_shop.applied and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert fake_shop.applied, "the shop never received the write"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+    assert proc.returncode == -signal.SIGKILL
+    assert _status(shop) == "pending" and _outbox(shop) == []
+
+    fake_shop.mode = "ok"
+    retry = call_tool(shop, "cancel_pending_order", CANCEL, _ctx(key="turn-kill"))
+    assert retry.ok and retry.data["store_confirmation"] == "done"
+    assert list(fake_shop.applied.values()) == [1] and len(fake_shop.received) == 2
+    assert _status(shop) == "cancelled"
