@@ -47,6 +47,7 @@ ADMIN = {
     ("POST", "/v1/risk/rescore"),
     ("DELETE", "/v1/knowledge/documents/{document_id}"),
     ("POST", "/v1/orders"),
+    ("POST", "/v1/store/orders/{order_id}/updates"),
 }
 """Key management, order intake from the store's site, personal-data rights, batch recomputation and deletions."""
 
@@ -82,6 +83,9 @@ AGENT = {
 """Everyday staff work: any valid key."""
 
 STAFF = ADMIN | AGENT
+
+SIGNED = {("POST", "/v1/store/webhooks/{scheme}")}
+"""From the shop: HMAC-signed with the webhook secret instead of a key (docs/stores.md)."""
 
 
 @pytest.fixture
@@ -124,6 +128,7 @@ def _url(path: str, setup: dict[str, Any]) -> str:
         "key_id": "1",
         "document_id": "1",
         "name": "get_order_details",
+        "scheme": "kefu",
     }
     return path.format(**values)
 
@@ -142,7 +147,7 @@ def _bearer(conv: dict[str, Any]) -> dict[str, str]:
 
 def test_every_route_is_classified(sqlite_tau2_engine: Engine) -> None:
     routes = set(api_routes(create_app(sqlite_tau2_engine)))
-    classified = PUBLIC | CUSTOMER | STAFF
+    classified = PUBLIC | CUSTOMER | STAFF | SIGNED
     assert routes - classified == set(), "new /v1 routes need an access rule in this test"
     assert classified - routes == set(), "classified routes that no longer exist"
 
@@ -161,6 +166,11 @@ def _mismatches(
 
 def test_no_credentials_is_401(setup: dict[str, Any]) -> None:
     assert _mismatches(setup, STAFF | CUSTOMER, {}, lambda c: c == 401) == []
+
+
+def test_unsigned_shop_webhook_is_401_even_with_a_staff_key(setup: dict[str, Any]) -> None:
+    assert _mismatches(setup, SIGNED, {}, lambda c: c == 401) == []
+    assert _mismatches(setup, SIGNED, setup["agent"], lambda c: c == 401) == []
 
 
 def test_revoked_or_unknown_key_is_401(setup: dict[str, Any]) -> None:
