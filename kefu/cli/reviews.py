@@ -71,9 +71,21 @@ def eval_sentiment_cmd(
     shipped: Annotated[
         bool, typer.Option(help="Score the shipped weights instead of retraining.")
     ] = False,
+    reviews_only: Annotated[
+        bool, typer.Option(help="Only the project's review sets (skips the corpora).")
+    ] = False,
 ) -> None:
-    """kefu vs SnowNLP (zh) and VADER (en) on public corpora; aspect precision/recall."""
+    """kefu vs SnowNLP (zh) and VADER (en): own review sets, public corpora, aspects."""
     from kefu.reviews.evaluation import evaluate_aspects, evaluate_sentiment
+    from kefu.reviews.review_sets import score_set
+
+    set_lines = [
+        score_set(lang, split).line() for lang in ("zh", "en") for split in ("dev", "test")
+    ]
+    if reviews_only:
+        for line in set_lines:
+            print(line)
+        return
 
     aspects = evaluate_aspects()
     table = Table(title=f"aspects ({aspects.sentences} hand-labelled zh/en sentences)")
@@ -103,6 +115,8 @@ def eval_sentiment_cmd(
         console.print(note)
     print(f"zh accuracy: {report.zh_accuracy:.3f} snownlp: {report.zh_snownlp:.3f}")
     print(f"en accuracy: {report.en_accuracy:.3f} vader: {report.en_vader:.3f}")
+    for line in set_lines:
+        print(line)
 
 
 def register(app: typer.Typer, eval_app: typer.Typer, train_app: typer.Typer) -> None:

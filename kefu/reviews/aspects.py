@@ -16,7 +16,16 @@ from typing import Literal
 from kefu.reviews._text import guess_language
 from kefu.reviews.sentiment import Label, clause_polarity
 
-Aspect = Literal["quality", "shipping", "price", "service", "packaging", "size", "authenticity"]
+Aspect = Literal[
+    "quality",
+    "shipping",
+    "price",
+    "service",
+    "packaging",
+    "size",
+    "authenticity",
+    "description_match",
+]
 ASPECTS: tuple[Aspect, ...] = (
     "quality",
     "shipping",
@@ -25,6 +34,7 @@ ASPECTS: tuple[Aspect, ...] = (
     "packaging",
     "size",
     "authenticity",
+    "description_match",
 )
 
 _TERMS_ZH: dict[Aspect, tuple[str, ...]] = {
@@ -135,6 +145,27 @@ _TERMS_ZH: dict[Aspect, tuple[str, ...]] = {
         "原装",
         "盗版",
         "真品",
+    ),
+    "description_match": (
+        "与描述不符",
+        "和描述不符",
+        "跟描述不符",
+        "描述不符",
+        "货不对板",
+        "图片不符",
+        "色差",
+        "虚假宣传",
+        "虚标",
+        "和图片",
+        "跟图片",
+        "与图片",
+        "比图片",
+        "图片上",
+        "和描述",
+        "跟描述",
+        "与描述",
+        "详情页",
+        "实物",
     ),
 }
 
@@ -269,6 +300,20 @@ _TERMS_EN: dict[Aspect, tuple[str, ...]] = {
         "not real",
         "imitation",
     ),
+    "description_match": (
+        "not as described",
+        "not as pictured",
+        "as described",
+        "as pictured",
+        "as advertised",
+        "the picture",
+        "the pictures",
+        "the photos",
+        "the photo",
+        "listing",
+        "false advertising",
+        "color difference",
+    ),
 }
 
 _SPLIT = re.compile(
@@ -315,6 +360,14 @@ _IMPLIED_POLARITY_ZH: dict[str, int] = {
     "耐用": 1,
     "结实": 1,
     "值这个价": 1,
+    "与描述不符": -1,
+    "和描述不符": -1,
+    "跟描述不符": -1,
+    "描述不符": -1,
+    "货不对板": -1,
+    "图片不符": -1,
+    "虚假宣传": -1,
+    "虚标": -1,
 }
 _IMPLIED_POLARITY_EN: dict[str, int] = {
     "too small": -1,
@@ -353,6 +406,11 @@ _IMPLIED_POLARITY_EN: dict[str, int] = {
     "defective": -1,
     "faulty": -1,
     "broke": -1,
+    "not as described": -1,
+    "not as pictured": -1,
+    "false advertising": -1,
+    "as described": 1,
+    "as pictured": 1,
 }
 
 
@@ -414,6 +472,13 @@ def extract_aspects(text: str, language: str | None = None) -> list[AspectOpinio
             previous = found.get(aspect)
             if previous is None or polarity != 0:
                 found[aspect] = (polarity, clause)
+    if not found:
+        # An opinion with no named aspect is about the product itself ("很好用", "junk").
+        from kefu.reviews.sentiment import analyze_review_sentiment
+
+        overall = analyze_review_sentiment(text, lang)
+        if overall.label != "neutral":
+            found["quality"] = (1 if overall.label == "positive" else -1, text)
     return [
         AspectOpinion(
             aspect, "positive" if pol > 0 else "negative" if pol < 0 else "neutral", clause

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kefu.reviews.aspects import extract_aspects
-from kefu.reviews.sentiment import analyze_sentiment
+from kefu.reviews.sentiment import CONFIDENT, analyze_review_sentiment, review_confidence
 from kefu.store.models import Product, Review, utcnow
 
 MAX_REVIEW_CHARS = 5000
@@ -30,7 +30,7 @@ class ReviewError(ValueError):
 def analyze_review(review: Review) -> Review:
     """Fill ``sentiment``, ``sentiment_score``, ``aspects`` and ``language`` from title + body."""
     text = f"{review.title}。{review.body}" if review.title else review.body
-    result = analyze_sentiment(text, review.language)
+    result = analyze_review_sentiment(text, review.language)
     review.language = result.language
     review.sentiment = result.label
     review.sentiment_score = result.score
@@ -152,6 +152,8 @@ def trends(
         lambda: defaultdict(dict)
     )
     for review in _reviews(session, product_id, since):
+        if not is_confident(review):
+            continue
         week = week_start(_as_aware(review.created_at))
         point = buckets[review.product_id].setdefault(week, TrendPoint(week))
         _count(point, review.sentiment, review.sentiment_score or 0.0)
@@ -208,6 +210,13 @@ class Alert:
     top_negative_aspects: list[str]
 
 
+def is_confident(review: Review) -> bool:
+    """Whether the stored label is confident enough for alerts and trends."""
+    if review.sentiment_score is None:
+        return False
+    return review_confidence(review.sentiment_score, review.language or "zh") >= CONFIDENT
+
+
 def two_proportion_z(neg_a: int, n_a: int, neg_b: int, n_b: int) -> float:
     """z statistic of share a − share b with the pooled standard error."""
     if not n_a or not n_b:
@@ -231,6 +240,8 @@ def alerts(
         created = _as_aware(review.created_at)
         if created > now:
             continue
+        if not is_confident(review):
+            continue  # only confident labels count (issue #18)
         recent = created >= recent_from
         s = stats[review.product_id]
         offset = 0 if recent else 2
