@@ -6,6 +6,7 @@ settings, never in code.
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -35,6 +36,10 @@ class Settings(BaseSettings):
     workers: int = 1
     log_level: str = "INFO"
     log_json: bool = False
+    now: datetime | None = Field(
+        default=None,
+        description="Run the clock from this moment (ISO 8601) instead of today; tests and demos.",
+    )
 
     max_body_bytes: int = Field(default=1_048_576, description="Largest request body (413 above).")
     max_upload_bytes: int = Field(default=20 * 1_048_576, description="Largest knowledge upload.")

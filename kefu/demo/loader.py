@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from rich.console import Console
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kefu import clock
 from kefu.config import get_settings
 from kefu.store.db import session_scope, upgrade_schema
 from kefu.store.importer import import_bundle
@@ -23,7 +24,15 @@ ZH_STORE = DATA / "zh_store.json"
 REVIEWS = DATA / "reviews.json"
 TAU2_SAMPLE_PRODUCT = "9523456873"
 ZH_SAMPLE_PRODUCT = "8800000001"
-DEMO_NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+
+def demo_now() -> datetime:
+    """The moment the demo's dates are counted back from: now (kefu's clock), to the hour.
+
+    Dates are relative to when the demo is loaded, so its recent orders, the review burst
+    behind the 舆情 alert and the support history are recent on whatever day it is loaded.
+    """
+    return clock.now().replace(minute=0, second=0, microsecond=0)
 
 
 def _unit(key: str) -> float:
@@ -31,7 +40,7 @@ def _unit(key: str) -> float:
     return int(hashlib.sha256(key.encode()).hexdigest()[:12], 16) / 16**12
 
 
-def assign_demo_dates(session: Session, now: datetime = DEMO_NOW) -> int:
+def assign_demo_dates(session: Session, now: datetime | None = None) -> int:
     """Give undated (tau2) customers and orders plausible, reproducible dates.
 
     tau2 has no timestamps; analytics need them. Sign-up is 6-30 months back; orders follow
@@ -39,6 +48,7 @@ def assign_demo_dates(session: Session, now: datetime = DEMO_NOW) -> int:
     About half of the customers whose orders are all finished (delivered, cancelled,
     returned) stopped buying 11-14 months ago, so churn warnings have someone to warn about.
     """
+    now = now or demo_now()
     orders = list(session.scalars(select(Order).where(Order.placed_at.is_(None))))
     finished = {"delivered", "cancelled", "return requested", "exchange requested"}
     by_customer: dict[str, list[Order]] = {}
@@ -88,6 +98,7 @@ def load_demo(
     """Create the schema and load every demo dataset that is missing; returns summary lines."""
     console = console or Console(stderr=True)
     settings = get_settings()
+    now = demo_now()
     upgrade_schema()
     lines: list[str] = []
     tau2_db = tau2_path or settings.tau2_dir / "db.json"
@@ -114,19 +125,19 @@ def load_demo(
             )
         else:
             lines.append("中文演示店铺: already loaded")
-        dated = assign_demo_dates(session)
+        dated = assign_demo_dates(session, now)
         if dated:
             lines.append(f"assigned demo dates to {dated} orders")
         total = session.scalar(select(func.count()).select_from(Order))
         lines.append(f"store now has {total} orders")
         key = demo_admin_key(session)
     lines.extend(load_demo_knowledge(settings.tau2_dir / "policy.md"))
-    lines.extend(load_demo_reviews())
-    lines.extend(load_demo_analytics())
+    lines.extend(load_demo_reviews(now))
+    lines.extend(load_demo_analytics(now))
     if with_history:
         from kefu.demo.history import load_demo_history
 
-        lines.extend(load_demo_history(DEMO_NOW, _unit))
+        lines.extend(load_demo_history(now, _unit))
     lines.append(f"staff console key (admin): {key}")
     lines.append(f"open http://{settings.host}:{settings.port}/ (API docs at /docs)")
     return lines
@@ -150,13 +161,13 @@ def load_demo_knowledge(policy: Path | None = None) -> list[str]:
     return [f"knowledge base: documents {_summary(docs)}; catalogue {_summary(catalog)}"]
 
 
-def load_demo_analytics() -> list[str]:
+def load_demo_analytics(now: datetime | None = None) -> list[str]:
     """Customer metrics (RFM, CLV, churn) and order risk scores for the console and dashboard."""
     from kefu.analytics import recompute_customer_metrics
     from kefu.risk import score_all_orders
 
     with session_scope() as session:
-        metrics = recompute_customer_metrics(session, as_of=DEMO_NOW)
+        metrics = recompute_customer_metrics(session, as_of=now or demo_now())
         risk = score_all_orders(session)
     return [
         f"customer analytics: {metrics.customers} customers scored in {metrics.seconds:.1f} s",
@@ -164,7 +175,7 @@ def load_demo_analytics() -> list[str]:
     ]
 
 
-def load_demo_reviews() -> list[str]:
+def load_demo_reviews(now: datetime | None = None) -> list[str]:
     """Product reviews for the sentiment trends and alerts (only into a store without any)."""
     import json
 
@@ -175,8 +186,9 @@ def load_demo_reviews() -> list[str]:
         if session.scalar(select(func.count()).select_from(Review)):
             return ["reviews: already loaded"]
         records = json.loads(REVIEWS.read_text(encoding="utf-8"))["reviews"]
+        now = now or demo_now()
         for n, rec in enumerate(records):
-            when = DEMO_NOW - timedelta(days=rec["days_ago"], hours=int(24 * _unit(f"review:{n}")))
+            when = now - timedelta(days=rec["days_ago"], hours=int(24 * _unit(f"review:{n}")))
             ingest_review(
                 session,
                 rec["product_id"],

@@ -13,7 +13,6 @@ import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from scipy import sparse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kefu import clock
 from kefu.config import get_settings
 from kefu.recommend._base import FloatArray, Recommender, make_recommender
 from kefu.recommend._store import (
@@ -175,7 +175,7 @@ def train_from_store(
     data = load_store_data(session, settings=settings)
     recommender = build_recommender(data, settings)
     recommender.fit(data.matrix, progress)
-    now = datetime.now(UTC)
+    now = clock.now()
     return TrainedModel(
         version=f"{now:%Y%m%dT%H%M%S%f}-{fingerprint(data)}",
         created_at=now.isoformat(),

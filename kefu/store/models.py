@@ -33,8 +33,10 @@ MONEY = Numeric(12, 2)
 
 
 def utcnow() -> datetime:
-    """Current time, timezone-aware UTC."""
-    return datetime.now(UTC)
+    """Current time, timezone-aware UTC, from kefu's one clock (``KEFU_NOW`` moves it)."""
+    from kefu.clock import now
+
+    return now()
 
 
 class UTCDateTime(TypeDecorator[datetime]):
