@@ -182,3 +182,109 @@ INTENSIFIERS_ZH: tuple[str, ...] = (
     "很",
     "超",
 )
+
+# --- whole-review cues (issue #18) ---------------------------------------------------------
+
+EMOJI_POSITIVE: tuple[str, ...] = tuple("😍🥰❤👍😋👌😊🥳💯😄😁🤩💕🌟✨🙌😘")
+EMOJI_NEGATIVE: tuple[str, ...] = tuple("😡👎😤😠🤮💔😞😭😒🤬😣😫💩")
+SARCASM_EMOJI: tuple[str, ...] = ("🙄", "😅🙂", "🙃")
+
+SARCASM_ZH: tuple[str, ...] = ("呵呵", "我信你个鬼", "真是谢谢了", "谢谢了您", "服了", "好一个")
+SARCASM_EN: tuple[str, ...] = ("my foot", "yeah, right", "yeah right", "thanks a lot", "oh great")
+
+NEUTRAL_CUES_ZH: tuple[str, ...] = (
+    "还没用",
+    "还没安装",
+    "还没拆",
+    "用了再",
+    "再来评价",
+    "再评价",
+    "默认好评",
+    "没有填写",
+    "一般般",
+    "普普通通",
+    "中规中矩",
+    "没什么特别",
+    "说不上好",
+    "扯平",
+    "一半一半",
+    "有好有坏",
+    "看个人",
+    "还在考虑",
+    "还不知道",
+    "也就那样",
+    "凑合",
+)
+NEUTRAL_CUES_EN: tuple[str, ...] = (
+    "haven't used",
+    "haven't tried",
+    "haven't installed",
+    "not used it yet",
+    "will update",
+    "nothing special",
+    "ordinary",
+    "average",
+    "neither good nor bad",
+    "evens out",
+    "up to you",
+    "depends what",
+    "still deciding",
+    "it's okay",
+    "it's alright",
+    "i guess",
+    "some good, some bad",
+    "nothing to report",
+    "meh",
+)
+
+QUESTION_ZH: tuple[str, ...] = (
+    "吗",
+    "请问",
+    "什么时候",
+    "多久",
+    "几天",
+    "多大码",
+    "什么码",
+    "怎么",
+    "能不能",
+    "有没有",
+    "是否",
+)
+QUESTION_EN: tuple[str, ...] = (
+    "when will",
+    "which ",
+    "does this",
+    "do you",
+    "can i",
+    "can you",
+    "is this",
+    "is it",
+    "how long",
+    "how do",
+    "what's the",
+    "has my",
+)
+
+MORE_POSITIVE_EN: frozenset[str] = _words(
+    """fragrant fluffy warm cozy practical handy sharp crisp vibrant elegant stylish sleek
+    noticeable effective efficient powerful quiet spacious roomy thrilled glad delighted
+    enjoy enjoyed enjoying adore adores adorable cute charm thoughtful carefully sturdier
+    exceeded exceeds flattering silky juicy rich gentle lasts lifesaver easy
+    spotless bright clear accurate wonderfully nicely gorgeous recommend"""
+)
+MORE_NEGATIVE_EN: frozenset[str] = _words(
+    """reeks stinks stink smells headache headaches dead peeled peeling shrank shrunk noisy
+    bleeds bleed faded fades stuck dumb overheats overheat jams jammed leaks rattling
+    flickering flickers snapped snaps cracked shattered soaked moldy warped dull stale
+    rash pinch blisters wobbles wobbly freezes freezing crashes lag laggy drains dies
+    unusable letdown excuses stall rattles fraying frayed split splits scam ripoff regret
+    returning shame unfortunately rotten tough flaw flawed patchy sticks dropping"""
+)
+MORE_POSITIVE_ZH: frozenset[str] = _words(
+    """蓬松 暖和 实用 方便 轻便 显高 显瘦 垂感 清香 香甜 好闻 滑 亮 惊艳 喜爱 爱了 回购 神速 流畅
+    厚实 细腻 顺手 安心 耐洗 保暖 透气 清爽 鲜 甜 嫩 软糯 上档次 大气 值得购买 超出预期"""
+)
+MORE_NEGATIVE_ZH: frozenset[str] = _words(
+    """缩水 掉得很快 发烫 烫手 没动静 拉黑 鸡肋 按不下去 可惜 硌 坏点 异响 杂音 开胶 褪色 串色
+    塌 漏水 夹生 咸 柴 腥 霉 发霉 过期 虚标 廉价 地摊 不对板 色差 虚假 失灵 没反应 没声音"""
+)

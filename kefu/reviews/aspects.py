@@ -472,13 +472,17 @@ def extract_aspects(text: str, language: str | None = None) -> list[AspectOpinio
             previous = found.get(aspect)
             if previous is None or polarity != 0:
                 found[aspect] = (polarity, clause)
-    if not found:
-        # An opinion with no named aspect is about the product itself ("很好用", "junk").
-        from kefu.reviews.sentiment import analyze_review_sentiment
+    from kefu.reviews.sentiment import analyze_review_sentiment
 
-        overall = analyze_review_sentiment(text, lang)
-        if overall.label != "neutral":
-            found["quality"] = (1 if overall.label == "positive" else -1, text)
+    overall = analyze_review_sentiment(text, lang)
+    sign = {"positive": 1, "negative": -1}.get(overall.label, 0)
+    if not found and sign:
+        # An opinion with no named aspect is about the product itself ("很好用", "junk").
+        found["quality"] = (sign, text)
+    for aspect, (pol, clause) in list(found.items()):
+        if pol == 0 and sign and len(found) == 1:
+            # the only aspect named, with no opinion word of its own: the review's verdict
+            found[aspect] = (sign, clause)
     return [
         AspectOpinion(
             aspect, "positive" if pol > 0 else "negative" if pol < 0 else "neutral", clause

@@ -76,7 +76,7 @@ def analyze_sentiment(text: str, language: str | None = None) -> Sentiment:
     return Sentiment(label_for(score), round(score, 4), round(_confidence(score), 4), lang)
 
 
-REVIEW_NEUTRAL_BAND = {"zh": 0.05, "en": 0.08}
+REVIEW_NEUTRAL_BAND = {"zh": 0.2, "en": 0.1}
 """Neutral band for whole reviews, chosen on the dev review sets (macro-F1): reviews are
 opinionated far more often than chat turns, so the chat band (0.2) called clear ones neutral."""
 CONFIDENT = 0.6
@@ -91,14 +91,86 @@ def review_confidence(score: float, language: str) -> float:
     return round(min(1.0, 0.5 + 0.5 * (abs(score) - band) / 0.3), 4)
 
 
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{1,12})[”\"」』]")
+_NOT_END = re.compile(r"[.!]\s*not[.!]", re.IGNORECASE)
+
+
+def sarcasm_cue(text: str, language: str) -> bool:
+    """Quoted praise (好一个“全网最低价”, "premium quality"), a closing "Not.", 🙄, 呵呵."""
+    lowered = text.lower()
+    if any(e in text for e in lex.SARCASM_EMOJI) or _NOT_END.search(text):
+        return True
+    cues = lex.SARCASM_ZH if language == "zh" else lex.SARCASM_EN
+    if any(c in lowered for c in cues):
+        return True
+    for match in _QUOTED.finditer(text):
+        inner = match.group(1)
+        rest = text[: match.start()] + text[match.end() :]
+        praise = (
+            clause_polarity(inner, language, wide=True) > 0
+            or any(
+                w in inner for w in ("最低", "史低", "特价", "当天", "极速", "快", "正品", "实物")
+            )
+            or any(w in inner.lower() for w in ("lowest", "express", "two-day", "exactly"))
+        )
+        if praise and lexicon_score(rest, language, wide=True) <= 0:
+            return True
+    return False
+
+
+def _is_question(text: str, language: str) -> bool:
+    stripped = text.strip()
+    if stripped.endswith(("?", "？")):
+        return True
+    cues = lex.QUESTION_ZH if language == "zh" else lex.QUESTION_EN
+    return any(c in stripped.lower() for c in cues) and not any(p in stripped for p in ("！", "!"))
+
+
+def review_score(text: str, language: str) -> float:
+    """Score of a whole review: model + wide lexicon, contrast, emoji, sarcasm, neutral cues."""
+    from kefu.reviews.model import get_model
+
+    model = get_model(language)
+    lexical = lexicon_score(text, language, wide=True)
+    m = 0.0
+    if model is not None:
+        m = model.score(text)
+        after = _after_last_contrast(text, language).strip(" ，,。.")
+        if after and after != text and len(after) >= 2:
+            # the clause after the turn carries the verdict
+            m = 0.35 * m + 0.65 * model.score(after)
+        score = 0.55 * m + 0.45 * lexical if lexical else 0.75 * m
+    else:
+        score = lexical
+    for e in lex.EMOJI_POSITIVE:
+        if e in text:
+            score += 0.3
+    for e in lex.EMOJI_NEGATIVE:
+        if e in text:
+            score -= 0.3
+    lowered = text.lower()
+    cues = lex.NEUTRAL_CUES_ZH if language == "zh" else lex.NEUTRAL_CUES_EN
+    if any(c in lowered for c in cues):
+        score *= 0.2
+    if _is_question(text, language):
+        score *= 0.1
+    elif not lexical and not any(e in text for e in lex.EMOJI_POSITIVE + lex.EMOJI_NEGATIVE):
+        # no opinion word: most likely factual ("包裹放在门卫室了"), the model alone is unsure
+        score *= 0.5
+    if sarcasm_cue(text, language):
+        score = min(score, -0.5)
+    return max(-1.0, min(1.0, score))
+
+
 def analyze_review_sentiment(text: str, language: str | None = None) -> Sentiment:
-    """Like :func:`analyze_sentiment`, with the review band and review confidence."""
-    base = analyze_sentiment(text, language)
-    band = REVIEW_NEUTRAL_BAND.get(base.language, NEUTRAL_BAND)
-    label: Label = (
-        "positive" if base.score >= band else "negative" if base.score <= -band else "neutral"
-    )
-    return Sentiment(label, base.score, review_confidence(base.score, base.language), base.language)
+    """Three-way label of a whole review, with the review band and review confidence."""
+    lang = language if language in ("zh", "en") else guess_language(text)
+    if not text.strip():
+        return Sentiment("neutral", 0.0, 1.0, lang)
+    score = round(review_score(text, lang), 4)
+    band = REVIEW_NEUTRAL_BAND.get(lang, NEUTRAL_BAND)
+    label: Label = "positive" if score >= band else "negative" if score <= -band else "neutral"
+    return Sentiment(label, score, review_confidence(score, lang), lang)
 
 
 def _length(text: str, language: str) -> int:
@@ -162,12 +234,14 @@ def _confidence(score: float) -> float:
     return min(1.0, 0.5 + 0.5 * (abs(score) - NEUTRAL_BAND) / (1.0 - NEUTRAL_BAND))
 
 
-def _zh_clause_polarity(clause: str) -> int:
+def _zh_clause_polarity(clause: str, wide: bool = False) -> int:
     """Net count of opinion words in a Chinese clause, flipped by a preceding negator."""
     total = 0
     for masked in lex.NOT_OPINION_ZH:
         clause = clause.replace(masked, " " * len(masked))
-    for words, sign in ((lex.POSITIVE_ZH, 1), (lex.NEGATIVE_ZH, -1)):
+    pos = lex.POSITIVE_ZH | lex.MORE_POSITIVE_ZH if wide else lex.POSITIVE_ZH
+    neg = lex.NEGATIVE_ZH | lex.MORE_NEGATIVE_ZH if wide else lex.NEGATIVE_ZH
+    for words, sign in ((pos, 1), (neg, -1)):
         for word in sorted(words, key=len, reverse=True):
             start = clause.find(word)
             if start < 0:
@@ -179,28 +253,32 @@ def _zh_clause_polarity(clause: str) -> int:
     return total
 
 
-def _en_clause_polarity(clause: str) -> int:
+def _en_clause_polarity(clause: str, wide: bool = False) -> int:
     words = en_words(clause)
     total = 0
+    pos = lex.POSITIVE_EN | lex.MORE_POSITIVE_EN if wide else lex.POSITIVE_EN
+    neg = lex.NEGATIVE_EN | lex.MORE_NEGATIVE_EN if wide else lex.NEGATIVE_EN
     for i, word in enumerate(words):
         window = words[max(0, i - 3) : i]
         negated = any(w in lex.NEGATORS_EN or w.endswith("n't") for w in window)
         if word in lex.EXPECTED_EVENTS_EN:
             total -= 1 if negated else 0
             continue
-        sign = 1 if word in lex.POSITIVE_EN else -1 if word in lex.NEGATIVE_EN else 0
+        sign = 1 if word in pos else -1 if word in neg else 0
         if negated:
             sign = -sign
         total += sign
     return total
 
 
-def clause_polarity(clause: str, language: str) -> int:
-    """Net opinion of one clause: >0 positive, <0 negative, 0 none."""
-    return _zh_clause_polarity(clause) if language == "zh" else _en_clause_polarity(clause)
+def clause_polarity(clause: str, language: str, wide: bool = False) -> int:
+    """Net opinion of one clause: >0 positive, <0 negative, 0 none (``wide``: review lists)."""
+    if language == "zh":
+        return _zh_clause_polarity(clause, wide)
+    return _en_clause_polarity(clause, wide)
 
 
-def lexicon_score(text: str, language: str) -> float:
+def lexicon_score(text: str, language: str, wide: bool = False) -> float:
     """Score from opinion words; clauses after "but/但是" weigh double (they carry the verdict)."""
     total = 0.0
     weight_sum = 0.0
@@ -212,7 +290,7 @@ def lexicon_score(text: str, language: str) -> float:
         )
         after_contrast = after_contrast or contrast
         weight = 2.0 if after_contrast else 1.0
-        polarity = clause_polarity(clause, language)
+        polarity = clause_polarity(clause, language, wide)
         total += weight * polarity
         weight_sum += weight if polarity else 0.0
     if not weight_sum:
