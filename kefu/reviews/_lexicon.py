@@ -282,7 +282,7 @@ MORE_NEGATIVE_EN: frozenset[str] = _words(
 )
 MORE_POSITIVE_ZH: frozenset[str] = _words(
     """蓬松 暖和 实用 方便 轻便 显高 显瘦 垂感 清香 香甜 好闻 滑 亮 惊艳 喜爱 爱了 回购 神速 流畅
-    厚实 细腻 顺手 安心 耐洗 保暖 透气 清爽 鲜 甜 嫩 软糯 上档次 大气 值得购买 超出预期"""
+    没话说 没的说 没的挑 无可挑剔 厚实 细腻 顺手 安心 耐洗 保暖 透气 清爽 鲜 甜 嫩 软糯 上档次 大气 值得购买 超出预期"""
 )
 MORE_NEGATIVE_ZH: frozenset[str] = _words(
     """缩水 掉得很快 发烫 烫手 没动静 拉黑 鸡肋 按不下去 可惜 硌 坏点 异响 杂音 开胶 褪色 串色
