@@ -10,7 +10,7 @@ lines.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,7 +85,7 @@ class SetScores:
         )
 
 
-def macro_f1(pred: list[str], gold: list[str]) -> float:
+def macro_f1(pred: Sequence[str], gold: Sequence[str]) -> float:
     scores = []
     for label in LABELS:
         tp = sum(p == g == label for p, g in zip(pred, gold, strict=True))
@@ -96,7 +96,7 @@ def macro_f1(pred: list[str], gold: list[str]) -> float:
     return sum(scores) / len(scores)
 
 
-def _clear_accuracy(pred: list[str], items: list[GoldReview]) -> tuple[int, float]:
+def _clear_accuracy(pred: Sequence[str], items: list[GoldReview]) -> tuple[int, float]:
     pairs = [(p, it.label) for p, it in zip(pred, items, strict=True) if "clear" in it.tags]
     return len(pairs), (sum(p == g for p, g in pairs) / len(pairs) if pairs else 0.0)
 
