@@ -42,6 +42,8 @@ class DialogueState(BaseModel):
     last_refusal: str | None = None
     declined: FlowState | None = None
     """The action the customer just said no to, so "actually, yes" can bring it back."""
+    shown: list[str] = Field(default_factory=list)
+    """Variant ids of the products just shown to a shopper ("that one", "那个", "cheaper?")."""
     turns: int = 0
     csat_requested: bool = False
 

@@ -64,10 +64,13 @@ class Understanding:
 
 
 def _language(text: str, fallback: str) -> str:
-    """zh or en by script; mixed, id-only or emoji-only messages keep the current language."""
+    """zh or en by script; Chinese characters win a mixed message ("我想cancel我的order");
+    id-only or emoji-only messages keep the current language."""
     from kefu.nlu.language import detect_language
 
     found = detect_language(text)
+    if found == "mixed":
+        return "zh"
     return found if found in ("zh", "en") else fallback
 
 

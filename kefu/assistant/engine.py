@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from kefu.assistant import _extract as ex
 from kefu.assistant import _flows as fl
+from kefu.assistant import _shop
 from kefu.assistant._glossary import english_names
 from kefu.assistant._phrase import Prepared, phrase_answer
 from kefu.assistant._reply import Card, Citation, QuickReply, Reply
@@ -535,6 +536,9 @@ class Assistant:
         intent = u.intent
         if u.order_ids and state.customer_id and not u.flow:
             self._start_flow(turn, "order_status")
+            return
+        if state.flow is None and intent not in SMALL_TALK and _shop.answer(turn):
+            state.low_confidence = 0
             return
         if intent is None or u.confidence < CONFIDENCE_FLOOR:
             if self.llm is not None and self._model_command(turn):
