@@ -58,3 +58,6 @@ class Reply(BaseModel):
     csat: bool = False
     model_command: str | None = None
     """The language model's command that decided this turn (validated by the code), if any."""
+    said: list[dict[str, Any]] = Field(default_factory=list)
+    """What the text was built from, piece by piece: ``{"key", "facts", "text"}`` (key is the
+    template's name, None for code-built text). A model may reword these; code checks it."""

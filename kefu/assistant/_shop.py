@@ -137,7 +137,7 @@ def answer(turn: Any) -> bool:
     cur = offers[0].currency
     if q.category and not q.types and not q.values and not priced:
         rows = _one_per_product(sorted(offers, key=lambda o: (not o.available, o.price)))[:8]
-        turn.texts.append(
+        turn.add(
             f"我们的这类商品有：{_line(rows, lang)}。想看哪一款？"
             if lang == "zh"
             else f"In that category we have: {_line(rows, lang)}. Which one would you like to see?"
@@ -149,7 +149,7 @@ def answer(turn: Any) -> bool:
         top = best[0]
         if len(_one_per_product(best)) == 1 and (len(best) == 1 or _all_named(best, q)):
             if top.available:
-                turn.texts.append(
+                turn.add(
                     f"有的：{top.describe(lang)} 有货，价格 {money(top.price, cur)}。"
                     if lang == "zh"
                     else f"Yes: {top.describe(lang)} is in stock at {money(top.price, cur)}."
@@ -165,7 +165,7 @@ def answer(turn: Any) -> bool:
                     if alt
                     else ""
                 )
-                turn.texts.append(
+                turn.add(
                     (
                         f"{top.describe(lang)} 目前缺货（{money(top.price, cur)}）。"
                         if lang == "zh"
@@ -181,7 +181,7 @@ def answer(turn: Any) -> bool:
         rows = _one_per_product(offers)[:3] if not q.types or len(q.types) > 1 else offers[:3]
         what = _type_name(offers, lang) if q.types else ("商品" if lang == "zh" else "products")
         wanted = " ".join(q.values)
-        turn.texts.append(
+        turn.add(
             f"抱歉，没有符合条件（{limit or wanted}）的{what}。"
             f"最接近的（从便宜到贵）：{_line(rows, lang)}。"
             if lang == "zh"
@@ -193,7 +193,7 @@ def answer(turn: Any) -> bool:
     rows = offers if q.values else sorted(offers, key=lambda o: (not o.available, o.price))
     rows = _one_per_product(rows)[:3] if not q.types or len(q.types) > 1 else rows[:3]
     limit = _limit(q, lang, cur)
-    turn.texts.append(
+    turn.add(
         f"为您找到{limit}：{_line(rows, lang)}。"
         if lang == "zh"
         else f"Here is what fits{(' ' + limit) if limit else ''}: {_line(rows, lang)}."
@@ -215,7 +215,7 @@ def _compare(turn: Any, pair: list[Offer]) -> bool:
     diff = [k for k in set(a.options) | set(b.options) if a.options.get(k) != b.options.get(k)]
     diffs = ", ".join(f"{k}: {a.options.get(k, '-')} / {b.options.get(k, '-')}" for k in diff)
     cur = cheap.currency
-    turn.texts.append(
+    turn.add(
         (
             f"{cheap.describe(lang)} 更便宜：{money(cheap.price, cur)}，{dear.describe(lang)} 是 "
             f"{money(dear.price, cur)}（差 {money(dear.price - cheap.price, cur)}）。"
@@ -262,7 +262,7 @@ def _follow_up(turn: Any, cat: Catalog, q: Query, shown: list[Offer]) -> bool:
         )
         if not cheaper:
             first = shown[0]
-            turn.texts.append(
+            turn.add(
                 f"{first.describe(lang)}（{money(first.price, first.currency)}）已经是最便宜的了。"
                 if lang == "zh"
                 else f"{first.describe(lang)} at {money(first.price, first.currency)} "
@@ -271,7 +271,7 @@ def _follow_up(turn: Any, cat: Catalog, q: Query, shown: list[Offer]) -> bool:
             _show(turn, [first])
             return True
         rows = cheaper[:3]
-        turn.texts.append(
+        turn.add(
             f"更便宜的有：{_line(rows, lang)}。"
             if lang == "zh"
             else f"Cheaper options: {_line(rows, lang)}."
@@ -284,7 +284,7 @@ def _follow_up(turn: Any, cat: Catalog, q: Query, shown: list[Offer]) -> bool:
             o for o in pool if all(v in {str(x).lower() for x in o.options.values()} for v in vals)
         ]
         if not keep:  # "the black one" among those shown, or nothing in that option
-            turn.texts.append(
+            turn.add(
                 f"抱歉，没有{' '.join(vals)}的款式。"
                 if lang == "zh"
                 else f"Sorry, that is not available in {' '.join(vals)}."
@@ -306,13 +306,13 @@ def _follow_up(turn: Any, cat: Catalog, q: Query, shown: list[Offer]) -> bool:
         top = keep[0]
         cur = top.currency
         if top.available:
-            turn.texts.append(
+            turn.add(
                 f"有的：{top.describe(lang)} 有货，{money(top.price, cur)}。"
                 if lang == "zh"
                 else f"Yes: {top.describe(lang)} is in stock at {money(top.price, cur)}."
             )
         else:
-            turn.texts.append(
+            turn.add(
                 f"{top.describe(lang)}（{money(top.price, cur)}）目前缺货。"
                 if lang == "zh"
                 else f"{top.describe(lang)} ({money(top.price, cur)}) is out of stock right now."
@@ -322,7 +322,7 @@ def _follow_up(turn: Any, cat: Catalog, q: Query, shown: list[Offer]) -> bool:
     if q.max_price is not None or q.min_price is not None:
         offers, exact = cat.search(q, within=pool)
         rows = offers[:3]
-        turn.texts.append(
+        turn.add(
             (
                 f"符合的有：{_line(rows, lang)}。"
                 if exact
@@ -339,6 +339,6 @@ def _follow_up(turn: Any, cat: Catalog, q: Query, shown: list[Offer]) -> bool:
         return True
     many = bool(re.search(r"这两|那两|both|them|those|these|这些", text, re.I))
     rows = shown[:2] if many else shown[:1]
-    turn.texts.append(f"{_line(rows, lang)}。" if lang == "zh" else f"{_line(rows, lang)}.")
+    turn.add(f"{_line(rows, lang)}。" if lang == "zh" else f"{_line(rows, lang)}.")
     _show(turn, rows)
     return True

@@ -92,6 +92,9 @@ class Turn:
         self.u = u
         self.tools = ToolRunner(session, conv.id, state.customer_id)
         self.texts: list[str] = []
+        self.said: list[dict[str, Any]] = []
+        """One entry per text: the template key and the facts it was filled from (for a
+        model to word them; code-written texts have no key)."""
         self.quick: list[QuickReply] = []
         self.cards: list[Card] = []
         self.citations: list[Citation] = []
@@ -106,7 +109,17 @@ class Turn:
         return self.state.language
 
     def say(self, key: str, **facts: Any) -> None:
-        self.texts.append(t(key, self.lang, **facts))
+        self.add(t(key, self.lang, **facts), key=key, facts=facts)
+
+    def add(self, text: str, *, key: str | None = None, facts: dict[str, Any] | None = None) -> None:
+        """Append one piece of the reply (``say`` for a template; code-built text otherwise)."""
+        self.texts.append(text)
+        self.said.append({"key": key, "facts": _plain(facts or {}), "text": text})
+
+    def rewind(self, n: int) -> None:
+        """Drop every text after the first ``n`` (a probe that must leave no trace)."""
+        del self.texts[n:]
+        del self.said[n:]
 
     def yes_no(self) -> None:
         self.quick = [
@@ -135,6 +148,17 @@ class Turn:
     def methods(self) -> list[dict[str, Any]]:
         user = self.user()
         return list((user or {}).get("payment_methods", {}).values())
+
+
+def _plain(value: Any) -> Any:
+    """Facts as JSON-safe values (Decimal and dates as text) for the stored reply."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
 
 
 _ORDER_ID = re.compile(r"#?\bW\d{7}\b")
@@ -391,6 +415,7 @@ class Assistant:
             tool_calls=turn.tools.calls,
             handoff_state=conv.handoff_state.value,
             model_command=turn.model_command,
+            said=turn.said,
         )
         if conv.handoff_state is not HandoffState.BOT:
             reply.quick_replies = []
@@ -522,7 +547,7 @@ class Assistant:
         probe = flow.model_copy(deep=True)
         texts, cards = len(turn.texts), len(turn.cards)
         filled = bool(getattr(self, f"_fill_{slot}")(turn, probe, False))
-        del turn.texts[texts:]
+        turn.rewind(texts)
         del turn.cards[cards:]
         return filled
 
@@ -716,7 +741,8 @@ class Assistant:
         turn.state.low_confidence = 0
         turn.state.frustration = 0
         turn.state.last_refusal = None
-        turn.texts = [t("handoff", turn.lang)]
+        turn.rewind(0)
+        turn.say("handoff")
         turn.quick = []
         turn.cards.append(Card(type="handoff", data={"reason": reason.value}))
 
