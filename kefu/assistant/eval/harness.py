@@ -5,6 +5,14 @@ through the real engine, and passes only if (1) the write tools called are exact
 expected ones with the expected arguments, (2) the changed orders and users are exactly the
 expected ones with the expected field values, (3) the final handoff state matches and
 (4) the replies contain / never contain the given strings.
+
+Per-turn checks (0-based turn numbers) for conversations that write nothing, e.g. shopping:
+
+- ``turn_contains: {n: [needle, ...]}``: reply n has every needle; a needle that is a list
+  passes when any one of its strings is there ("$49.67" or "49.67");
+- ``turn_never: {n: [...]}``: reply n has none of these;
+- ``turn_cards: {n: [needle, ...]}``: reply n's cards (as JSON) have every needle (a variant id);
+- ``reply_language: zh|en``: every reply is in that language.
 """
 
 from __future__ import annotations
@@ -168,12 +176,15 @@ class Suite:
             writes: list[dict[str, Any]] = []
             replies: list[str] = []
             handoff_state = "bot"
+            per_turn = _TurnChecks(script.expect)
             for n, text in enumerate(script.turns):
                 reply = assistant.handle(cid, text)
                 replies.append(reply.text)
                 outcome.transcript.append((text, reply.text))
                 outcome.model_turns += reply.model_command is not None
                 handoff_state = reply.handoff_state
+                for failure in per_turn.check(n, reply):
+                    outcome.failures.append(failure)
                 if n in script.expect.get("cited_turns", []) and not reply.citations:
                     outcome.failures.append(f"turn {n} reply has no citation")
                 for call in reply.tool_calls:
@@ -239,6 +250,37 @@ class Suite:
         for needle in expect.get("never_say", []):
             if str(needle).lower() in every:
                 fail(f"a reply said {needle!r}")
+
+
+class _TurnChecks:
+    """The per-turn expectations of one script."""
+
+    def __init__(self, expect: dict[str, Any]) -> None:
+        self.contains = {int(k): v for k, v in (expect.get("turn_contains") or {}).items()}
+        self.never = {int(k): v for k, v in (expect.get("turn_never") or {}).items()}
+        self.cards = {int(k): v for k, v in (expect.get("turn_cards") or {}).items()}
+        self.language = expect.get("reply_language")
+
+    def check(self, n: int, reply: Any) -> list[str]:
+        import json
+
+        text = reply.text.lower()
+        out = []
+        for needle in self.contains.get(n, []):
+            options = needle if isinstance(needle, list) else [needle]
+            if not any(str(o).lower() in text for o in options):
+                out.append(f"turn {n} reply lacks {needle!r}")
+        for needle in self.never.get(n, []):
+            if str(needle).lower() in text:
+                out.append(f"turn {n} reply said {needle!r}")
+        cards = json.dumps([c.model_dump(mode="json") for c in reply.cards], ensure_ascii=False)
+        for needle in self.cards.get(n, []):
+            options = needle if isinstance(needle, list) else [needle]
+            if not any(str(o).lower() in cards.lower() for o in options):
+                out.append(f"turn {n} cards lack {needle!r}")
+        if self.language and reply.language != self.language:
+            out.append(f"turn {n} reply in {reply.language}, expected {self.language}")
+        return out
 
 
 def _normal(value: Any) -> Any:
