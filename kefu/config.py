@@ -100,7 +100,7 @@ class Settings(BaseSettings):
 
     tau2_dir: Path = Field(default=PROJECT_ROOT.parent / "shared" / "tau2-retail")
 
-    store_backend: Literal["builtin", "webhook", "shopify", "woocommerce"] = Field(
+    store_backend: Literal["builtin", "webhook", "shopify", "woocommerce", "medusa"] = Field(
         default="builtin",
         description="Where order writes go: kefu's own database, or a shop (docs/stores.md).",
     )
@@ -111,6 +111,11 @@ class Settings(BaseSettings):
         default="", description="Shop credential: Shopify access token, WooCommerce consumer key."
     )
     store_api_secret: str = Field(default="", description="WooCommerce consumer secret.")
+    store_medusa_password: str = Field(
+        default="",
+        description="Medusa: an admin user's password (then KEFU_STORE_API_KEY is its email and "
+        "kefu logs in for a JWT); empty = KEFU_STORE_API_KEY is a secret API key (sk_...).",
+    )
     store_webhook_secret: str = Field(
         default="", description="HMAC secret for webhooks in and out; empty = webhooks refused."
     )

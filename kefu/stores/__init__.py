@@ -38,6 +38,15 @@ def get_store_backend() -> StoreBackend:
         from kefu.stores.shopify import ShopifyBackend
 
         return ShopifyBackend(settings.store_url, settings.store_api_key)
+    if kind == "medusa":
+        from kefu.stores.medusa import MedusaBackend
+
+        return MedusaBackend(
+            settings.store_url,
+            settings.store_api_key,
+            settings.store_medusa_password,
+            timeout_s=settings.store_timeout_s,
+        )
     if kind == "woocommerce":
         from kefu.stores.woocommerce import WooCommerceBackend
 

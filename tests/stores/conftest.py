@@ -126,3 +126,7 @@ def fake_shop(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeShop]:
     get_settings.cache_clear()
     yield shop
     shop.stop()
+
+
+# the live Medusa v2 for tests/stores/test_medusa.py
+from tests.stores.medusa_fixtures import medusa, medusa_shop, mirror  # noqa: E402, F401
