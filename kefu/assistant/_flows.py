@@ -169,10 +169,132 @@ def match_payment(
     return []
 
 
-def item_label(item: dict[str, Any]) -> str:
-    """'T-Shirt (color: blue, size: M)'."""
-    opts = ", ".join(f"{k}: {v}" for k, v in item.get("options", {}).items())
-    return f"{item['name']} ({opts})" if opts else str(item["name"])
+ZH_OPTION_NAMES = {
+    "color": "颜色",
+    "size": "尺码",
+    "material": "材质",
+    "style": "款式",
+    "capacity": "容量",
+    "storage": "存储",
+    "screen size": "屏幕尺寸",
+    "battery life": "续航",
+    "brightness": "亮度",
+    "power source": "供电方式",
+    "switch type": "轴体",
+    "backlight": "背光",
+    "compatibility": "兼容平台",
+    "type": "类型",
+    "connectivity": "连接方式",
+    "band material": "表带材质",
+    "strap material": "表带材质",
+    "dial color": "表盘颜色",
+    "display": "屏幕",
+    "processor": "处理器",
+    "ram": "内存",
+    "RAM": "内存",
+    "resolution": "分辨率",
+    "zoom": "变焦",
+    "pieces": "片数",
+    "theme": "主题",
+    "difficulty level": "难度",
+    "features": "功能",
+    "frame color": "镜框颜色",
+    "lens color": "镜片颜色",
+    "lens type": "镜片类型",
+    "frame material": "镜框材质",
+    "water resistance": "防水",
+    "waterproof": "防水",
+    "weight range": "重量范围",
+    "length": "长度",
+    "height": "高度",
+    "diameter": "直径",
+    "pressure": "压力",
+    "gender": "适用人群",
+    "sole": "鞋底",
+    "filter type": "滤网类型",
+    "room size": "适用面积",
+    "bagged/bagless": "集尘方式",
+    "armrest": "扶手",
+    "backrest height": "靠背高度",
+    "cover type": "封面",
+    "piece count": "件数",
+    "deck material": "板面材质",
+    "scent family": "香调",
+    "thickness": "厚度",
+    "zipper": "拉链",
+    "compartment": "隔层",
+    "brand": "品牌",
+    "kit size": "套装规格",
+    "skin tone": "肤色",
+    "speed settings": "档位",
+    "color temperature": "色温",
+    "output": "输出接口",
+    "sensor type": "传感器",
+    "battery type": "电池类型",
+    "design": "设计",
+    "tilt mechanism": "倾斜方式",
+    "set type": "套装类型",
+    "ventilation": "透气性",
+    "field of view": "视场角",
+    "frame size": "车架尺寸",
+    "stovetop compatibility": "适用炉灶",
+}
+"""Chinese names of the catalogue's option names, for Chinese replies."""
+
+ZH_STATUS = {
+    "pending": "待发货",
+    "processed": "已发货",
+    "delivered": "已送达",
+    "cancelled": "已取消",
+    "return requested": "退货申请中",
+    "exchange requested": "换货申请中",
+}
+
+
+def status_label(status: str, lang: str) -> str:
+    """An order status in the customer's language."""
+    return ZH_STATUS.get(status, status) if lang == "zh" else status
+
+
+def product_name(name: str, lang: str) -> str:
+    """A catalogue product name in the customer's language (the glossary's Chinese name)."""
+    if lang != "zh":
+        return name
+    from kefu.assistant._glossary import chinese_name
+
+    return chinese_name(name) or name
+
+
+def _value(value: Any, lang: str) -> str:
+    if lang != "zh":
+        return str(value)
+    from kefu.assistant._variants import zh_value
+
+    return zh_value(str(value))
+
+
+def options_text(options: dict[str, Any], lang: str = "en") -> str:
+    """'color: blue, size: M' (颜色：蓝色，尺码：M in Chinese)."""
+    if lang == "zh":
+        return "，".join(
+            f"{ZH_OPTION_NAMES.get(k, k)}：{_value(v, lang)}" for k, v in options.items()
+        )
+    return ", ".join(f"{k}: {v}" for k, v in options.items())
+
+
+def item_label(item: dict[str, Any], lang: str = "en") -> str:
+    """'T-Shirt (color: blue, size: M)'; in Chinese 'T恤（颜色：蓝色，尺码：M）'."""
+    opts = options_text(item.get("options", {}), lang)
+    name = product_name(str(item["name"]), lang)
+    if not opts:
+        return name
+    return f"{name}（{opts}）" if lang == "zh" else f"{name} ({opts})"
+
+
+def variant_label(variant: dict[str, Any], lang: str = "en") -> str:
+    """A variant by its options and price, for choosing between close alternatives."""
+    opts = options_text(variant.get("options", {}), lang)
+    return f"{opts} {money(variant.get('price', 0))} [{variant['item_id']}]"
 
 
 GENERIC_NAME_WORDS = {
@@ -244,8 +366,13 @@ def match_items(text: str, items: list[dict[str, Any]]) -> list[str]:
     by_id = [i["item_id"] for i in items if i["item_id"] in text]
     if by_id:
         return by_id
+    cut = ex.EXCEPT_WORDS.search(text)
+    if cut:
+        left_out = named_items(text[cut.end() :], items)
+        if left_out and not named_items(text[: cut.start()], items):
+            return [i["item_id"] for i in items if i not in left_out]
     named = named_items(text, items)
-    if len(named) > 1 and not ex.means_all(text):
+    if len(named) > 1 and not ex.means_all(text) and len({i["name"] for i in named}) == 1:
         # "the canister vacuum" among two vacuums: the option values decide
         named = by_options(text, named) or named
     if named:
@@ -323,6 +450,11 @@ def wanted_part(text: str) -> str:
     return text[marks[-1].end() :] if marks else ""
 
 
-def options_hint(product: dict[str, Any]) -> str:
-    """'color: red / blue; size: S / M' for a product."""
+def options_hint(product: dict[str, Any], lang: str = "en") -> str:
+    """'color: red / blue; size: S / M' for a product (option names in Chinese for zh)."""
+    if lang == "zh":
+        return "；".join(
+            f"{ZH_OPTION_NAMES.get(k, k)}：{' / '.join(_value(x, lang) for x in v)}"
+            for k, v in option_values(product).items()
+        )
     return "; ".join(f"{k}: {' / '.join(v)}" for k, v in option_values(product).items())

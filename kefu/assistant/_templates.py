@@ -86,6 +86,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "What should {item} be changed to? Available options: {options}",
         "zh": "{item} 要换成什么规格？可选：{options}",
     },
+    "variant_closest": {
+        "en": "There's no available {item} with {wanted} that keeps everything else the same. The closest available: {variants}. Which one would you like?",
+        "zh": "没有与 {item} 其他规格都相同、且满足“{wanted}”的有货款式。最接近的有货款式：{variants}。您想要哪一个？",
+    },
     "no_variant": {
         "en": "I couldn't find an available {item} matching that. Available options: {options}",
         "zh": "没有找到符合要求且有货的 {item}。可选：{options}",
@@ -241,5 +245,100 @@ TEMPLATES.update(
             "zh": "目前没有需要您确认的操作。请问有什么可以帮您？",
         },
         "csat_thanks": {"en": "Thank you for your feedback!", "zh": "感谢您的评价！"},
+    }
+)
+
+
+# the shopping assistant (kefu/assistant/_shop.py): anonymous shoppers, no login
+TEMPLATES.update(
+    {
+        "shop_yes": {
+            "en": "Yes, {item} is {status} at {price}.",
+            "zh": "有的，{item}{status}，价格 {price}。",
+        },
+        "shop_out": {
+            "en": "Sorry, {item} ({price}) is out of stock right now.",
+            "zh": "抱歉，{item}（{price}）目前缺货。",
+        },
+        "shop_instead": {"en": "Available instead: {items}.", "zh": "有货的可选：{items}。"},
+        "shop_out_all": {
+            "en": "Sorry, {what} in {wanted} is out of stock right now.",
+            "zh": "抱歉，{wanted}的{what}目前都缺货。",
+        },
+        "shop_available": {"en": "In stock: {items}.", "zh": "有货的是：{items}。"},
+        "shop_options": {
+            "en": "{what} comes in {options}.",
+            "zh": "{what}可选：{options}。",
+        },
+        "shop_yes_many": {
+            "en": "Yes, we have {what} in {wanted}: {items}.",
+            "zh": "有的，{what}有{wanted}的款式：{items}。",
+        },
+        "shop_no_combo": {
+            "en": "Sorry, we don't have {what} in {wanted}.",
+            "zh": "抱歉，{what}没有{wanted}的款式。",
+        },
+        "shop_none": {
+            "en": "Sorry, we have no {what} {limit}.",
+            "zh": "抱歉，没有{limit}的{what}。",
+        },
+        "shop_closest": {
+            "en": "The closest options, cheapest first: {items}.",
+            "zh": "最接近的选择（从便宜到贵）：{items}。",
+        },
+        "shop_list": {
+            "en": "Here's what we have{limit}, best match first: {items}.",
+            "zh": "为您找到{limit}：{items}。",
+        },
+        "shop_category": {
+            "en": "In {category} we have: {items}. Which one would you like to know more about?",
+            "zh": "{category}类商品有：{items}。想了解哪一款？",
+        },
+        "shop_store": {
+            "en": "We sell {categories}. What are you looking for?",
+            "zh": "我们有这些品类：{categories}。您想找什么？",
+        },
+        "shop_compare": {
+            "en": "{a} costs {pa}; {b} costs {pb}. {cheaper} is cheaper by {diff}.",
+            "zh": "{a} {pa}；{b} {pb}。{cheaper} 便宜 {diff}。",
+        },
+        "shop_compare_same": {
+            "en": "{a} and {b} both cost {price}.",
+            "zh": "{a} 和 {b} 价格相同，都是 {price}。",
+        },
+        "shop_differ": {"en": "They differ in {diffs}.", "zh": "不同之处：{diffs}。"},
+        "shop_cheaper": {"en": "Cheaper options: {items}.", "zh": "更便宜的有：{items}。"},
+        "shop_cheapest": {
+            "en": "{item} at {price} is already the cheapest one we have in stock.",
+            "zh": "{item}（{price}）已经是有货的最便宜的一款了。",
+        },
+        "shop_dearer": {"en": "Higher-end options: {items}.", "zh": "更高端的有：{items}。"},
+        "shop_price": {
+            "en": "{item} costs {price} and is {status}.",
+            "zh": "{item} 的价格是 {price}，{status}。",
+        },
+        "shop_prices": {"en": "Prices: {items}.", "zh": "价格：{items}。"},
+        "shop_recommend": {
+            "en": "Popular picks{limit}: {items}.",
+            "zh": "为您推荐{limit}的热门商品：{items}。",
+        },
+        "shop_pick": {
+            "en": "I'd suggest {item} at {price}: it's the most popular of these.",
+            "zh": "推荐 {item}（{price}），是这几款里最受欢迎的。",
+        },
+        "shop_details": {
+            "en": "{item}: {description} It costs {price} and is {status}.",
+            "zh": "{item}：{description} 价格 {price}，{status}。",
+        },
+        "shop_fits": {"en": "These fit{limit}: {items}.", "zh": "{limit}的有：{items}。"},
+        "shop_in_stock": {"en": "in stock", "zh": "有货"},
+        "shop_in_stock_n": {"en": "in stock ({n} left)", "zh": "有货（库存 {n} 件）"},
+        "shop_out_of_stock": {"en": "out of stock", "zh": "目前缺货"},
+        "shop_sold_out_mark": {"en": " (out of stock)", "zh": "（缺货）"},
+        "shop_under": {"en": " under {price}", "zh": "{price}以内"},
+        "shop_over": {"en": " over {price}", "zh": "{price}以上"},
+        "shop_between": {"en": " between {low} and {high}", "zh": "{low}到{high}之间"},
+        "shop_products": {"en": "products", "zh": "商品"},
+        "shop_and": {"en": " and ", "zh": "和"},
     }
 )

@@ -34,6 +34,24 @@ WANTS_ACTION = re.compile(
     re.I,
 )
 """First-person requests to act: a policy word beside one does not make a question."""
+REQUEST_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("exchange_items", re.compile(r"\bexchang|\bswap|换货|调换|换一个|换个", re.I)),
+    ("return_items", re.compile(r"\breturn|send (?:it|them|\w+) back|退货|退掉|退回|退了", re.I)),
+    ("cancel_order", re.compile(r"\bcancel|取消", re.I)),
+    ("change_address", re.compile(r"\baddress\b|地址", re.I)),
+    (
+        "change_payment",
+        re.compile(r"\bpayment method|\bpay(?:ing)? with\b|支付方式|付款方式", re.I),
+    ),
+    (
+        "order_status",
+        re.compile(r"\btrack|where(?:'s| is) my|\bstatus of\b|到哪|物流|快递到|发货了吗", re.I),
+    ),
+)
+"""Words that name an order request. When the classifier is unsure (long messages that also
+carry names, ids and item descriptions dilute it) but its reading, or its runner-up, is the
+request these words name and the customer asks to act, the request is taken."""
+CUE_SURE = 0.72
 FRUSTRATED = 0.5
 """Frustration score from which a message counts as frustrated."""
 
@@ -74,6 +92,28 @@ def _language(text: str, fallback: str) -> str:
     return found if found in ("zh", "en") else fallback
 
 
+def _request_cue(
+    text: str, intent: str | None, confidence: float, alternatives: list[tuple[str, float]]
+) -> tuple[str | None, float]:
+    """An unsure flow reading confirmed by the request's own words (see ``REQUEST_CUES``)."""
+    if confidence >= CUE_SURE or not (WANTS_ACTION.search(text) or ex.order_ids(text)):
+        return intent, confidence
+    if POLICY_WORDS.search(text) and not ex.order_ids(text):
+        return intent, confidence
+    readings = [intent] + [name for name, _ in alternatives[:3]]
+    for name, cue in REQUEST_CUES:
+        if not cue.search(text):
+            continue
+        same = {name, "change_items"} if name == "exchange_items" else {name}
+        if name == "order_status":
+            same.add("track_shipment")
+        hit = next((r for r in readings if r in same), None)
+        if hit is not None:
+            return hit, CUE_SURE
+        return intent, confidence  # the first request word named decides; no guessing past it
+    return intent, confidence
+
+
 def understand(
     text: str, fallback_language: str, known_products: list[str] | None = None
 ) -> Understanding:
@@ -111,6 +151,7 @@ def understand(
         sentiment = analyze_sentiment(text, language).score
         frustration = frustration_score(text).score >= FRUSTRATED
     yes, no = ex.is_yes(text), ex.is_no(text)
+    intent, confidence = _request_cue(text, intent, confidence, alternatives)
     if (
         intent in FLOW_INTENTS
         and POLICY_WORDS.search(text)

@@ -21,7 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from kefu.assistant import _extract as ex
 from kefu.assistant import _flows as fl
-from kefu.assistant import _shop
+from kefu.assistant import _shop, _variants
 from kefu.assistant._glossary import english_names
 from kefu.assistant._phrase import Prepared, phrase_answer
 from kefu.assistant._reply import Card, Citation, QuickReply, Reply
@@ -111,7 +111,9 @@ class Turn:
     def say(self, key: str, **facts: Any) -> None:
         self.add(t(key, self.lang, **facts), key=key, facts=facts)
 
-    def add(self, text: str, *, key: str | None = None, facts: dict[str, Any] | None = None) -> None:
+    def add(
+        self, text: str, *, key: str | None = None, facts: dict[str, Any] | None = None
+    ) -> None:
         """Append one piece of the reply (``say`` for a template; code-built text otherwise)."""
         self.texts.append(text)
         self.said.append({"key": key, "facts": _plain(facts or {}), "text": text})
@@ -896,12 +898,14 @@ class Assistant:
             if order["status"] not in allowed:
                 rule = {
                     "en": f"Only orders that are {' or '.join(allowed)} can be handled this way.",
-                    "zh": f"只有状态为 {' 或 '.join(allowed)} 的订单才能办理。",
+                    "zh": "只有状态为 "
+                    + " 或 ".join(fl.status_label(a, "zh") for a in allowed)
+                    + " 的订单才能办理。",
                 }[turn.lang if turn.lang in ("zh", "en") else "en"]
                 turn.say(
                     "refused_status",
                     order_id=order_id,
-                    status=order["status"],
+                    status=fl.status_label(order["status"], turn.lang),
                     action=label(spec.action, turn.lang),
                     rule=rule,
                 )
@@ -1000,6 +1004,9 @@ class Assistant:
                 ids = [i for i in ids if i != fl.original_method_id(order)]
             if ids:
                 break
+        methods = turn.methods()
+        if not ids and len(methods) == 1 and flow.name != "change_payment":
+            ids = [methods[0]["id"]]  # the only method on the account (shown for the yes)
         if len(ids) != 1:
             return False
         flow.slots["payment_method_id"] = ids[0]
@@ -1022,27 +1029,42 @@ class Assistant:
         return True
 
     def _fill_new_item_ids(self, turn: Turn, flow: FlowState, fresh: bool) -> bool:
+        self._narrow_items(turn, flow)
         order = turn.order(flow.slots["order_id"]) or {}
-        by_id = {i["item_id"]: i for i in order.get("items", [])}
+        items = order.get("items", [])
+        by_id = {i["item_id"]: i for i in items}
         chosen: dict[str, str] = dict(flow.slots.get("_new", {}))
+        wants: dict[str, dict[str, str]] = dict(flow.slots.get("_want", {}))
+        closest: dict[str, list[str]] = {}
         for item_id in flow.slots["item_ids"]:
-            if item_id in chosen:
-                continue
             item = by_id.get(item_id)
             if item is None:
                 continue
             product = turn.product(item["product_id"])
             if product is None:
                 continue
-            variant = fl.pick_variant(turn.u.text, item, product) or fl.pick_variant(
-                fl.wanted_part(flow.request), item, product
-            )
-            if variant:
-                chosen[item_id] = variant
+            texts = [turn.u.text] if item_id in chosen else [turn.u.text, flow.request]
+            for text in texts:
+                part = _variants.segment(text, item, items)
+                if text is flow.request:
+                    part = fl.wanted_part(part) or part
+                pick = _variants.choose(part, item, product, wants.get(item_id))
+                if pick.wanted:
+                    wants[item_id] = pick.wanted
+                if pick.variant_id:
+                    chosen[item_id] = pick.variant_id
+                    break
+                if pick.closest:
+                    closest[item_id] = [str(v["item_id"]) for v in pick.closest]
+                    chosen.pop(item_id, None)
+                    break
+        flow.slots["_want"] = wants
+        flow.slots["_closest"] = closest
         flow.slots["_new"] = chosen
         if all(i in chosen for i in flow.slots["item_ids"]):
             flow.slots["new_item_ids"] = [chosen[i] for i in flow.slots["item_ids"]]
-            flow.slots.pop("_new", None)
+            for key in ("_new", "_want", "_closest", "_asked_new"):
+                flow.slots.pop(key, None)
             return True
         return False
 
@@ -1061,7 +1083,8 @@ class Assistant:
             if order is None:
                 continue
             listed.append(
-                f"{oid} ({order['status']}: {', '.join(i['name'] for i in order['items'])})"
+                f"{oid} ({fl.status_label(order['status'], turn.lang)}: "
+                f"{', '.join(fl.product_name(i['name'], turn.lang) for i in order['items'])})"
             )
             turn.cards.append(self._order_card(turn, order))
         turn.state.orders_shown = order_ids
@@ -1097,23 +1120,42 @@ class Assistant:
         turn.say(
             "ask_items",
             order_id=flow.slots["order_id"],
-            items="; ".join(fl.item_label(i) for i in items),
+            items="; ".join(fl.item_label(i, turn.lang) for i in items),
         )
-        turn.quick = [QuickReply(label=fl.item_label(i), value=i["item_id"]) for i in items]
+        turn.quick = [
+            QuickReply(label=fl.item_label(i, turn.lang), value=i["item_id"]) for i in items
+        ]
 
     def _ask_new_item_ids(self, turn: Turn, flow: FlowState) -> None:
+        """Ask what each item still open should become (the closest variants when known)."""
         order = turn.order(flow.slots["order_id"]) or {}
         chosen = flow.slots.get("_new", {})
+        again = bool(flow.slots.get("_asked_new")) and bool(turn.u.text)
+        flow.slots["_asked_new"] = True
         for item in order.get("items", []):
-            if item["item_id"] in flow.slots["item_ids"] and item["item_id"] not in chosen:
-                product = turn.product(item["product_id"]) or {}
-                key = (
-                    "no_variant"
-                    if turn.u.text and flow.awaiting == "new_item_ids"
-                    else "ask_new_items"
+            if item["item_id"] not in flow.slots["item_ids"] or item["item_id"] in chosen:
+                continue
+            product = turn.product(item["product_id"]) or {}
+            near = flow.slots.get("_closest", {}).get(item["item_id"])
+            label_ = fl.item_label(item, turn.lang)
+            if near:
+                variants = product.get("variants", {})
+                rows = [variants[v] for v in near if v in variants]
+                wanted = flow.slots.get("_want", {}).get(item["item_id"], {})
+                turn.say(
+                    "variant_closest",
+                    item=label_,
+                    wanted=fl.options_text(wanted, turn.lang),
+                    variants="; ".join(fl.variant_label(v, turn.lang) for v in rows),
                 )
-                turn.say(key, item=fl.item_label(item), options=fl.options_hint(product))
-                return
+                if not turn.quick:
+                    turn.quick = [
+                        QuickReply(label=fl.variant_label(v, turn.lang), value=str(v["item_id"]))
+                        for v in rows
+                    ]
+                continue
+            key = "no_variant" if again else "ask_new_items"
+            turn.say(key, item=label_, options=fl.options_hint(product, turn.lang))
 
     # ------------------------------------------------------------------ actions
 
@@ -1173,7 +1215,7 @@ class Assistant:
         by_id = {i["item_id"]: i for i in order["items"]}
         if name == "return_items":
             amount = sum(Decimal(str(by_id[i]["price"])) for i in s["item_ids"])
-            items = ", ".join(fl.item_label(by_id[i]) for i in s["item_ids"])
+            items = ", ".join(fl.item_label(by_id[i], lang) for i in s["item_ids"])
             args = {
                 "order_id": s["order_id"],
                 "item_ids": s["item_ids"],
@@ -1193,9 +1235,11 @@ class Assistant:
             product = turn.product(item["product_id"]) or {}
             variant = product.get("variants", {}).get(new, {})
             difference += Decimal(str(variant.get("price", 0))) - Decimal(str(item["price"]))
-            new_label = fl.item_label({"name": item["name"], "options": variant.get("options", {})})
+            new_label = fl.item_label(
+                {"name": item["name"], "options": variant.get("options", {})}, lang
+            )
             arrow = " → " if lang == "zh" else " to "
-            changes.append(f"{fl.item_label(item)}{arrow}{new_label}")
+            changes.append(f"{fl.item_label(item, lang)}{arrow}{new_label}")
         args = {
             "order_id": s["order_id"],
             "item_ids": s["item_ids"],
@@ -1227,7 +1271,14 @@ class Assistant:
             return
         if self._correct(turn, flow):
             return
-        if u.flow and u.flow != flow.name and u.confidence >= 0.7:
+        own_slot = {
+            "change_payment": "payment_method_id",
+            "refund_status": "payment_method_id",
+            "change_address": "address",
+        }
+        if own_slot.get(u.flow or "") in fl.FLOWS[flow.name].slots:
+            pass  # "use the original card" while confirming is about this action's slot
+        elif u.flow and u.flow != flow.name and u.confidence >= 0.7:
             state.flow = None
             self._start_flow(turn, self._flow_name(u))
             return
@@ -1242,14 +1293,17 @@ class Assistant:
             u.order_ids or ex.means_other(u.text) or ex.ordinal(u.text) is not None
         ):
             previous = flow.slots.pop("order_id")
-            for dependent in ("item_ids", "new_item_ids", "_new"):
-                flow.slots.pop(dependent, None)
-            if self._fill_order_id(turn, flow, False) and flow.slots.get("order_id") != previous:
-                changed = True
-            elif turn.state.flow is None:
+            kept = {k: flow.slots.pop(k) for k in ("item_ids", "new_item_ids") if k in flow.slots}
+            refilled = self._fill_order_id(turn, flow, False)
+            if turn.state.flow is None:  # the other order was refused (status): said so
                 return True
+            if refilled and flow.slots.get("order_id") != previous:
+                changed = True
             else:
                 flow.slots["order_id"] = previous
+                flow.slots.update(kept)
+        if not changed and self._correct_items(turn, flow):
+            changed = True
         for slot, filler in (
             ("payment_method_id", self._fill_payment_method_id),
             ("reason", self._fill_reason),
@@ -1266,6 +1320,61 @@ class Assistant:
         flow.confirming = False
         flow.action = None
         self._advance(turn, fresh=False)
+        return True
+
+    def _correct_items(self, turn: Turn, flow: FlowState) -> bool:
+        """While confirming: "only the lamp", "not the bottle", "actually the black one"."""
+        if "item_ids" not in flow.slots or "order_id" not in flow.slots:
+            return False
+        if self._narrow_items(turn, flow):
+            return True
+        if "new_item_ids" not in flow.slots:
+            return False
+        order = turn.order(flow.slots["order_id"]) or {}
+        items = [i for i in order.get("items", []) if i["item_id"] in flow.slots["item_ids"]]
+        text = turn.u.text
+        changed = False
+        new_ids = list(flow.slots["new_item_ids"])
+        for n, item in enumerate(items):
+            product = turn.product(item["product_id"])
+            if product is None:
+                continue
+            part = _variants.segment(text, item, items)
+            current = product.get("variants", {}).get(new_ids[n], {})
+            pick = _variants.choose(part, {**item, "item_id": new_ids[n], **current}, product)
+            if pick.variant_id and pick.variant_id not in (new_ids[n], item["item_id"]):
+                new_ids[n] = pick.variant_id
+                changed = True
+        if changed:
+            flow.slots["new_item_ids"] = new_ids
+        return changed
+
+    def _narrow_items(self, turn: Turn, flow: FlowState) -> bool:
+        """ "only the lamp" / "not the bottle": keep just some of the request's items."""
+        if len(flow.slots.get("item_ids", [])) < 2 or "order_id" not in flow.slots:
+            return False
+        order = turn.order(flow.slots["order_id"]) or {}
+        items = [i for i in order.get("items", []) if i["item_id"] in flow.slots["item_ids"]]
+        text = turn.u.text
+        keep: list[str] | None = None
+        only, drop = ex.ONLY_WORDS.search(text), ex.DROP_WORDS.search(text)
+        if only:
+            named = [i["item_id"] for i in fl.named_items(text[only.start() :], items)]
+            if named and len(named) < len(items):
+                keep = named
+        elif drop:
+            named = [i["item_id"] for i in fl.named_items(text[drop.start() :], items)]
+            if named and len(named) < len(items):
+                keep = [i["item_id"] for i in items if i["item_id"] not in named]
+        if keep is None:
+            return False
+        pairs = dict(zip(flow.slots["item_ids"], flow.slots.get("new_item_ids", []), strict=False))
+        flow.slots["item_ids"] = keep
+        if "new_item_ids" in flow.slots:
+            flow.slots["new_item_ids"] = [pairs[i] for i in keep]
+        for key in ("_new", "_want", "_closest"):
+            if isinstance(flow.slots.get(key), dict):
+                flow.slots[key] = {k: v for k, v in flow.slots[key].items() if k in keep}
         return True
 
     def _execute(self, turn: Turn, flow: FlowState) -> None:
@@ -1330,18 +1439,21 @@ class Assistant:
                 for p in order.get("payment_history", [])
             )
             turn.say(
-                "refund_status", order_id=order["order_id"], status=order["status"], history=history
+                "refund_status",
+                order_id=order["order_id"],
+                status=fl.status_label(order["status"], turn.lang),
+                history=history,
             )
             return
         ids = [tid for f in order.get("fulfillments", []) for tid in f.get("tracking_id", [])]
         tracking = (
             t("tracking", turn.lang, ids=", ".join(ids)) if ids else t("no_tracking", turn.lang)
         )
-        items = ", ".join(fl.item_label(i) for i in order["items"])
+        items = ", ".join(fl.item_label(i, turn.lang) for i in order["items"])
         turn.say(
             "order_status",
             order_id=order["order_id"],
-            status=order["status"],
+            status=fl.status_label(order["status"], turn.lang),
             items=items,
             tracking=tracking,
         )

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from kefu.assistant._flows import _mentioned, original_method_id
+from kefu.assistant._flows import _mentioned, original_method_id, status_label
 from kefu.config import get_settings
 from kefu.store.tau2 import load_db_json
 
@@ -303,7 +303,7 @@ def build(gen: Gen, lang: str) -> list[dict[str, Any]]:
                 gen.phrase(P, "auth_email", email=user["email"]),
                 gen.phrase(P, "order", oid=order["order_id"]),
             ],
-            {"writes": [], "last_reply_contains": ["delivered"]},
+            {"writes": [], "last_reply_contains": [status_label("delivered", lang)]},
         )
     # another customer's order: not found, nothing leaked
     for _ in range(2):
@@ -577,7 +577,7 @@ def build(gen: Gen, lang: str) -> list[dict[str, Any]]:
             {
                 "writes": [],
                 "last_reply_contains": [
-                    order["status"],
+                    status_label(order["status"], lang),
                     order["fulfillments"][0]["tracking_id"][0],
                 ],
             },
