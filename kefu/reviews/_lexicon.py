@@ -289,3 +289,127 @@ MORE_NEGATIVE_ZH: frozenset[str] = _words(
     """缩水 掉得很快 发烫 烫手 没动静 拉黑 鸡肋 按不下去 可惜 硌 坏点 异响 杂音 开胶 褪色 串色
     塌 漏水 夹生 咸 柴 腥 霉 发霉 过期 虚标 廉价 地摊 不对板 色差 虚假 失灵 没反应 没声音"""
 )
+
+# --- wider review lexicon (issue #18, second pass) --------------------------------------------
+# Only the whole-review path (``wide=True``) reads these; chat turns keep the lists above.
+
+MORE_POSITIVE_ZH = MORE_POSITIVE_ZH | _words(
+    """饱满 清晰 通透 锋利 耐磨 耐穿 耐脏 抗冻 凉快 吸水 防水 静音 安静 省电 持久 灵敏 跟手 顺畅
+    丝滑 精准 准确 牢靠 稳当 高级 高端 有质感 颜值高 提气色 显白 百搭 洋气 时尚 可爱 大方 精神
+    合脚 软和 有嚼劲 入味 鲜美 酥脆 正宗 地道 纯正 醇厚 回甘 惊喜 值了 赚了 捡漏 还会买 会回购
+    信赖 良心 实在 公道 挺好 蛮好 真香 绝了 厉害 强大 神器 宝藏 感谢 热心 秒回 舒心 开心 高兴
+    好喝 好闻 好穿 好使 顶呱呱 满意 没毛病 放心 干净 清爽 服帖 不油腻 稳定 快速 利索 麻利"""
+)
+MORE_NEGATIVE_ZH = MORE_NEGATIVE_ZH | _words(
+    """钝 费劲 费力 吃力 很冲 太冲 刺鼻 呛 毛糙 毛刺 线头 掉毛 掉渣 变色 发黄 发黑 起皱 断裂
+    裂开 裂纹 破洞 渗 松动 摇晃 吱吱 噪音 吵 嗡嗡 卡死 闪退 黑屏 蓝屏 重启 断连 掉线 断网 过热
+    烫手 耗电 掉电 没电 鼓包 漏电 短路 冒烟 危险 过敏 红疹 痒 刺痛 疼 勒脚 闷脚 闷热 馊 很苦 太苦
+    发苦 涩 齁 腻 糊 难吃 难喝 难用 难看 难闻 丑 土气 俗气 残次 次品 返修 换货 亏 亏了 心塞 上当
+    被骗 坑爹 智商税 崩溃 郁闷 糟心 闹心 心累 遗憾 不划算 别买 慎买 避雷 踩雷 翻车 不符 不一致 夸大
+    以次充好 缺斤少两 少件 发错 摔坏 碎了 烂了 坏掉 报废 用不了 打不开 开不了 充不进 连不上 不转
+    不亮 不响 不出水 不制冷 不加热 慢吞吞 拖拖拉拉 延迟 超时 不派送 爱答不理 爱理不理 不耐烦 推诿
+    踢皮球 甩锅 骂人 临期 变质 生虫 有虫 异物 污渍 油渍 霉点 太硬 很硬 硬邦邦 罢工 散架 劣质
+    粗 次 差距 不值得 失灵 拖 迟迟 堪忧 晃动 漏光 掉漆 粘锅 染色 走线 歪 抗议 头晕 头疼"""
+)
+MORE_NOT_OPINION_ZH: tuple[str, ...] = (
+    "香水",
+    "香精",
+    "香皂",
+    "香料",
+    "新款",
+    "新品",
+    "正面",
+    "正常",
+    "值班",
+    "差点",
+    "坏的都没有",
+    "次日",
+    "一次",
+    "两次",
+    "三次",
+    "几次",
+    "多次",
+    "次数",
+    "第一次",
+    "每次",
+    "快要",
+    "准备",
+    "干净",
+)
+"""Product nouns and fixed words holding an opinion character (香 in 香水, 次 in 一次)."""
+
+PATTERNS_ZH: tuple[tuple[str, int], ...] = (
+    (r"(续航|电池|电量|待机)[^，。！？,.!?]{0,4}(长|久|持久|耐用|给力|强|足)", 1),
+    (r"(续航|待机)[^，。！？,.!?]{0,3}(短|差|不行|拉胯)", -1),
+    (r"(不比|不输|不亚于|丝毫不逊色于?)[^，。！？,.!?]{0,10}(差|弱|逊色|低|便宜货)?", 1),
+    (r"(充电|充电速度)[^，。！？,.!?]{0,2}(很|超|特别|非常)?快", 1),
+    (r"(充电|充电速度)[^，。！？,.!?]{0,2}(很|超|特别|非常)?慢", -1),
+    (r"(电量|电)[^，。！？,.!?]{0,2}掉得?(很|特别|非常)?快", -1),
+    (r"不如[^，。！？,.!?]{0,8}", -1),
+    (r"(一个|一点)?(坏的|烂的|问题)都没有", 1),
+    (
+        r"(才|没)[^，。！？,.!?]{0,4}(几天|两天|一周|一个月|一次|几次)[^，。！？,.!?]{0,2}"
+        r"就(坏|断|裂|破|掉|不)",
+        -1,
+    ),
+    (r"(远超|超出|超过)[^，。！？,.!?]{0,2}(预期|期待|想象)", 1),
+    (r"(低于|不及|没达到)[^，。！？,.!?]{0,2}(预期|期待)", -1),
+    (r"(撑不了|用不了)(多久|几天)", -1),
+)
+"""Multi-word opinions read before single words (the matched span is then masked)."""
+
+MORE_POSITIVE_EN = MORE_POSITIVE_EN | _words(
+    """stunning stunningly beautifully excellently perfectly flawlessly superbly terrific fabulous
+    marvelous impeccable pristine robust dependable lasting plush breathable lightweight compact
+    portable convenient intuitive effortless effortlessly straightforward speedy swift rapid
+    precise vivid flavorful flavourful crunchy crispy tender aromatic pleasant decent worthwhile
+    steal impressive amazed wow happier happiest satisfying grateful thankful appreciate
+    courteous attentive generous honest trustworthy legit exceptional perfection improved
+    charming classy chic securely safely protected quietly easier smoothly reliably sturdily
+    well-made gamechanger joy pleasure fave favorites winner keeper bravo kudos ideal"""
+)
+MORE_NEGATIVE_EN = MORE_NEGATIVE_EN | _words(
+    """pathetic dreadful horrendous atrocious abysmal lousy crappy crap shoddy sloppy subpar
+    inferior substandard fragile brittle flimsy malfunction malfunctions malfunctioning glitch
+    glitches glitchy buggy lags lagging sluggish crash crashed crashing overheating buzzing
+    squeaky squeaks leak leaky dripping drips stench stinky odor odour fumes toxic itchy itch
+    irritation allergic uncomfortable painful hurts sore scratchy stiff lumpy bent breaks
+    breaking chipped peel discolored stains stained filthy mouldy spoiled expired salty bitter
+    greasy burnt undercooked inedible vile worse unreliable inaccurate scuffed squashed smashed
+    drained draining dissatisfied unhappy regretted mistake wasted rip-off scammed cheated
+    misleading misled deceptive lied lies fraud infuriating irritating hassle nightmare joke
+    rubbish trash issue issues problem problems trouble flaws fault faults sheds shedding lint
+    pills pilling frays unraveling ugly hideous tacky overstated exaggerated confusing clunky
+    poorly badly disappoint disappoints refused refuses ignoring ignores worthless defect defects
+    quit fails failed failing failure loud pain cheap-looking flaking flaked wobble wobbled"""
+)
+MORE_NEGATORS_EN: frozenset[str] = _words("nowhere zero hasn't haven't hadn't neither nobody")
+TOO_NEGATIVE_EN: frozenset[str] = _words(
+    """small big large long short tight loose sweet salty hot cold heavy expensive thin thick
+    bright dim loud soft hard stiff strong weak slow much"""
+)
+"""After "too" these words are a complaint ("too small", "too sweet")."""
+PHRASES_EN: tuple[tuple[str, int], ...] = (
+    (
+        r"\b(hard|difficult|impossible|a pain|painful) to "
+        r"(use|open|close|clean|install|assemble|read|put)",
+        -1,
+    ),
+    (r"\beasy to (use|open|clean|install|assemble|read|carry|set up|follow)", 1),
+    (r"\b(stopped|quit|stops) (working|charging|turning on)", -1),
+    (r"\b(fell|falls|falling|came|comes) apart\b", -1),
+    (r"\b(real deal|like a charm|game changer|worth every penny|holds? up|a steal)\b", 1),
+    (r"\b(gets|got|runs|getting) (really |very |so )?(hot|warm)\b", -1),
+    (r"\bnowhere near\b", -1),
+    (r"\bnot (as|that|so) (good|great|nice|amazing|sturdy|soft|comfortable)\b", -1),
+    (r"\b(couldn't|could not|can't) be (happier|more pleased|more satisfied)\b", 1),
+    (r"\b(no|zero|without) (issues?|problems?|complaints?|regrets?|flaws?|defects?)\b", 1),
+    (r"\b(did not|didn't|does not|doesn't|won't|will not) disappoint\b", 1),
+    (r"\b(exceeded|beyond|surpassed) (my |all )?expectations\b", 1),
+    (r"\b(fell short of|below|didn't meet|did not meet) (my )?(expectations|hopes)\b", -1),
+    (r"\b(waste|wasted) of (money|time)\b", -1),
+    (r"\b(haven't|hasn't|not) (updated|moved|shipped|arrived)\b", -1),
+    (r"\bno better than\b", -1),
+    (r"\b(no worse than|as good as|better than|holds its own)\b", 1),
+)
+"""Multi-word opinions read before single words (the matched span is then removed)."""

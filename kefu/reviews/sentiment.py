@@ -257,8 +257,12 @@ def _confidence(score: float) -> float:
 def _zh_clause_polarity(clause: str, wide: bool = False) -> int:
     """Net count of opinion words in a Chinese clause, flipped by a preceding negator."""
     total = 0
-    for masked in lex.NOT_OPINION_ZH:
+    for masked in lex.NOT_OPINION_ZH + (lex.MORE_NOT_OPINION_ZH if wide else ()):
         clause = clause.replace(masked, " " * len(masked))
+    if wide:
+        for pattern, sign in _PATTERNS_ZH:
+            total += sign * len(pattern.findall(clause))
+            clause = pattern.sub(lambda m: " " * len(m.group(0)), clause)
     pos = lex.POSITIVE_ZH | lex.MORE_POSITIVE_ZH if wide else lex.POSITIVE_ZH
     neg = lex.NEGATIVE_ZH | lex.MORE_NEGATIVE_ZH if wide else lex.NEGATIVE_ZH
     for words, sign in ((pos, 1), (neg, -1)):
@@ -277,22 +281,43 @@ def _zh_clause_polarity(clause: str, wide: bool = False) -> int:
     return total
 
 
+def _en_negator(word: str, wide: bool) -> bool:
+    return (
+        word in lex.NEGATORS_EN or word.endswith("n't") or (wide and word in lex.MORE_NEGATORS_EN)
+    )
+
+
 def _en_clause_polarity(clause: str, wide: bool = False) -> int:
-    words = en_words(clause)
     total = 0
+    if wide:
+        lowered = clause.lower().replace("’", "'")
+        for pattern, sign in _PHRASES_EN:
+            for match in pattern.finditer(lowered):
+                before = en_words(lowered[: match.start()])[-2:]
+                negated = any(_en_negator(w, wide) for w in before)
+                total += -sign if negated else sign
+            lowered = pattern.sub(" , ", lowered)
+        clause = lowered
+    words = en_words(clause)
     pos = lex.POSITIVE_EN | lex.MORE_POSITIVE_EN if wide else lex.POSITIVE_EN
     neg = lex.NEGATIVE_EN | lex.MORE_NEGATIVE_EN if wide else lex.NEGATIVE_EN
     for i, word in enumerate(words):
-        window = words[max(0, i - 3) : i]
-        negated = any(w in lex.NEGATORS_EN or w.endswith("n't") for w in window)
+        window = words[max(0, i - (4 if wide else 3)) : i]
+        negated = any(_en_negator(w, wide) for w in window)
         if word in lex.EXPECTED_EVENTS_EN:
             total -= 1 if negated else 0
             continue
         sign = 1 if word in pos else -1 if word in neg else 0
-        if negated:
+        if wide and i and words[i - 1] == "too" and (sign > 0 or word in lex.TOO_NEGATIVE_EN):
+            sign = -1  # "too small", "too sweet"
+        elif negated:
             sign = -sign
         total += sign
     return total
+
+
+_PATTERNS_ZH = tuple((re.compile(p), sign) for p, sign in lex.PATTERNS_ZH)
+_PHRASES_EN = tuple((re.compile(p), sign) for p, sign in lex.PHRASES_EN)
 
 
 def clause_polarity(clause: str, language: str, wide: bool = False) -> int:
