@@ -90,6 +90,21 @@ class Settings(BaseSettings):
             "larger or hosted model."
         ),
     )
+    llm_role: Literal["route", "understand", "converse"] = Field(
+        default="route",
+        description=(
+            "What the language model does: route (intent routing only), understand (also "
+            "reads the customer's message), converse (also words every reply from the facts "
+            "the code decided, checked before it is shown."
+        ),
+    )
+    llm_wording_timeout_s: float = Field(
+        default=8.0,
+        description="converse: the most one turn's wording may take; then the template.",
+    )
+    llm_wording_max_tokens: int = Field(
+        default=240, description="converse: token budget of the one wording call per turn."
+    )
 
     store_policy_file: Path | None = None
     default_language: Literal["zh", "en"] = "en"

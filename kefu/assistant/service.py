@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from kefu.assistant._reply import Reply
 from kefu.assistant.engine import Assistant, ConversationNotFound
+from kefu.assistant.wording import WordingRun, record, wording_for
 from kefu.auth.tokens import TokenError, sign_token, verify_site_identity, verify_token
 from kefu.store.models import Conversation, Handoff, Message
 
@@ -82,8 +83,36 @@ def conversation_from_token(token: str) -> str:
 def send_message(
     assistant: Assistant, conversation_id: str, text: str, client_message_id: str | None = None
 ) -> Reply:
-    """One customer turn (idempotent by ``client_message_id``)."""
-    return assistant.handle(conversation_id, text, client_message_id)
+    """One customer turn (idempotent by ``client_message_id``).
+
+    With ``KEFU_LLM_ROLE=converse`` and a model, the decided reply is then worded by the
+    model (one call, after the turn's transaction, checked; the template where it fails) and
+    the stored message holds what the customer sees.
+    """
+    reply = assistant.handle(conversation_id, text, client_message_id)
+    run = wording_for(assistant, reply, text)
+    if run is None:
+        return reply
+    return record(assistant, reply, run.run())
+
+
+def stream_message(
+    assistant: Assistant, conversation_id: str, text: str, client_message_id: str | None = None
+) -> tuple[Reply, WordingRun | None]:
+    """One customer turn for a streaming client: the decided reply and, in converse, the
+    wording run to iterate for checked text deltas; then :func:`finish_stream`."""
+    reply = assistant.handle(conversation_id, text, client_message_id)
+    return reply, wording_for(assistant, reply, text)
+
+
+def finish_stream(assistant: Assistant, reply: Reply, run: WordingRun) -> Reply:
+    """After the deltas: store and return the reply as it was shown. A client that left
+    early gets the checked text so far and the template for the rest."""
+    if run.result is None:
+        for _ in run:  # the client left mid-stream: finish (bounded by the timeout)
+            pass
+    assert run.result is not None
+    return record(assistant, reply, run.result)
 
 
 @dataclass(frozen=True)

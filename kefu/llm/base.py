@@ -11,7 +11,7 @@ import json
 import logging
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypedDict
 
@@ -94,6 +94,7 @@ class Stream:
     def __init__(self, deltas: Iterator[str]) -> None:
         self._deltas = deltas
         self.completion: Completion | None = None
+        self._usage: _Usage | None = None
 
     def __iter__(self) -> Iterator[str]:
         return self
@@ -111,6 +112,19 @@ class Stream:
         if close is not None:
             close()
 
+    def abort(self) -> None:
+        """Stop from another thread, even while the reading thread waits for the next delta:
+        that thread then ends with :class:`LLMError` ("aborted")."""
+        usage = self._usage
+        if usage is None:
+            return
+        usage.aborted = True
+        if usage.on_abort is not None:
+            try:
+                usage.on_abort()
+            except Exception:  # closing an already closed connection
+                log.debug("abort of a finished stream", exc_info=True)
+
 
 @dataclass
 class _Usage:
@@ -119,6 +133,10 @@ class _Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     finish_reason: str = "stop"
+    aborted: bool = False
+    """Set by :meth:`Stream.abort`: the backend stops at the next delta (and a remote one
+    drops its connection at once, so the server stops generating for nobody)."""
+    on_abort: Callable[[], None] | None = None
 
 
 def schema_of(schema: dict[str, Any] | type[BaseModel]) -> dict[str, Any]:
@@ -283,6 +301,7 @@ class LanguageModel(ABC):
         stream: Stream,
     ) -> Iterator[str]:
         usage = _Usage()
+        stream._usage = usage
         start = time.perf_counter()
         first: float | None = None
         parts: list[str] = []
@@ -295,6 +314,8 @@ class LanguageModel(ABC):
                 schema=schema,
                 usage=usage,
             ):
+                if usage.aborted:
+                    raise LLMError("generation aborted")
                 if not delta:
                     continue
                 if first is None:

@@ -132,19 +132,34 @@ class OpenAICompatible(LanguageModel):
                 stream_options={"include_usage": True},
                 **extra,
             )
-            for chunk in chunks:
-                if chunk.usage is not None:
-                    usage.prompt_tokens = chunk.usage.prompt_tokens
-                    usage.completion_tokens = chunk.usage.completion_tokens
-                for choice in chunk.choices:
-                    if choice.finish_reason:
-                        usage.finish_reason = choice.finish_reason
-                    if choice.delta.content:
-                        yield choice.delta.content
+            response = getattr(chunks, "response", None)
+            if response is not None:
+                usage.on_abort = response.close
+            try:
+                for chunk in chunks:
+                    if chunk.usage is not None:
+                        usage.prompt_tokens = chunk.usage.prompt_tokens
+                        usage.completion_tokens = chunk.usage.completion_tokens
+                    for choice in chunk.choices:
+                        if choice.finish_reason:
+                            usage.finish_reason = choice.finish_reason
+                        if choice.delta.content:
+                            yield choice.delta.content
+            finally:
+                close = getattr(chunks, "close", None)
+                if close is not None:
+                    close()  # a stream stopped early frees its connection (and server slot)
         except (errors.BadRequestError, errors.UnprocessableEntityError) as exc:
             self.breaker.success()  # the server is up; the request was wrong
             raise LLMError(f"model server rejected the request: {exc}") from exc
-        except (errors.APIError, errors.APITimeoutError, errors.APIConnectionError) as exc:
-            self.breaker.failure()
-            raise LLMUnavailable(f"model server failed: {type(exc).__name__}: {exc}") from exc
+        except Exception as exc:
+            if usage.aborted:  # stopped by the caller: not the server's failure
+                raise LLMError("generation aborted") from exc
+            import httpx
+
+            transport = (errors.APIError, errors.APITimeoutError, errors.APIConnectionError)
+            if isinstance(exc, (*transport, httpx.HTTPError)):  # a stream cut mid-way too
+                self.breaker.failure()
+                raise LLMUnavailable(f"model server failed: {type(exc).__name__}: {exc}") from exc
+            raise
         self.breaker.success()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import socket
 import threading
 import time
@@ -21,16 +22,22 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from kefu.llm.base import LanguageModel
 
+_BREAK = "\x00break"
+_PAUSE = re.compile(r"<<pause:([\d.]+)>>")
+
 
 class ChatServer:
     """Serves ``POST /v1/chat/completions``; ``script`` lists behaviours for the next requests."""
 
     def __init__(self, model: LanguageModel | None = None) -> None:
         self.model = model
-        self.script: list[str] = []  # "ok" | "500" | "hang" | "badjson"; empty means "ok"
+        self.script: list[str] = []  # "ok" | "500" | "hang" | "badjson" | "break"; empty: "ok"
         self.hang_s = 5.0
         self.json_reply = '{"ok": true}'
         self.text_reply: str | None = None  # a fixed answer to plain chat requests
+        self.text_replies: list[str] = []  # answers for the next plain chat requests, in turn
+        self.responder: Callable[[dict[str, Any]], str] | None = None  # answer from the request
+        self.word_delay_s = 0.0  # pause before each streamed word; "<<pause:S>>" in a text too
         self.on_request: Callable[[dict[str, Any]], None] | None = None  # runs before answering
         self.requests: list[dict[str, Any]] = []
         self.app = FastAPI()
@@ -55,6 +62,8 @@ class ChatServer:
         content = await asyncio.to_thread(self._content, body, behaviour)
         words = [w + " " for w in content.split(" ")]
         words[-1] = words[-1][:-1]
+        if behaviour == "break":
+            words = [*words[: max(1, len(words) // 2)], _BREAK]
         prompt_tokens = sum(len(m["content"].split()) for m in body["messages"])
         if not body.get("stream"):
             return {
@@ -65,7 +74,7 @@ class ChatServer:
                 "choices": [
                     {
                         "index": 0,
-                        "message": {"role": "assistant", "content": content},
+                        "message": {"role": "assistant", "content": _PAUSE.sub("", content)},
                         "finish_reason": "stop",
                     }
                 ],
@@ -77,7 +86,7 @@ class ChatServer:
             }
         include_usage = (body.get("stream_options") or {}).get("include_usage", False)
         return StreamingResponse(
-            self._sse(body["model"], words, prompt_tokens, include_usage),
+            self._sse(body["model"], words, prompt_tokens, include_usage, self.word_delay_s),
             media_type="text/event-stream",
         )
 
@@ -92,6 +101,10 @@ class ChatServer:
             return self.model.chat(messages, max_tokens=body["max_tokens"]).text
         if schema is not None:
             return self.json_reply
+        if self.text_replies:
+            return self.text_replies.pop(0)
+        if self.responder is not None:
+            return self.responder(body)
         if self.text_reply is not None:
             return self.text_reply
         return "echo: " + body["messages"][-1]["content"]
@@ -107,7 +120,7 @@ class ChatServer:
 
     @staticmethod
     def _sse(
-        model: str, words: list[str], prompt_tokens: int, include_usage: bool
+        model: str, words: list[str], prompt_tokens: int, include_usage: bool, delay_s: float = 0.0
     ) -> Iterator[str]:
         def event(choices: list[dict[str, Any]], usage: dict[str, int] | None = None) -> str:
             chunk = {
@@ -121,6 +134,16 @@ class ChatServer:
             return f"data: {json.dumps(chunk)}\n\n"
 
         for word in words:
+            if word == _BREAK:
+                raise RuntimeError("stream broken on purpose")  # the connection drops mid-stream
+            pause = _PAUSE.search(word)
+            if pause:
+                time.sleep(float(pause.group(1)))
+                word = _PAUSE.sub("", word)
+                if not word:
+                    continue
+            if delay_s:
+                time.sleep(delay_s)
             yield event([{"index": 0, "delta": {"content": word}, "finish_reason": None}])
         yield event([{"index": 0, "delta": {}, "finish_reason": "stop"}])
         if include_usage:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -12,6 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
+from starlette.concurrency import iterate_in_threadpool
 
 from kefu.api.deps import SessionDep
 from kefu.assistant import (
@@ -23,6 +25,8 @@ from kefu.assistant import (
     send_message,
     transcript,
 )
+from kefu.assistant.service import finish_stream, stream_message
+from kefu.assistant.wording import WordingRun
 from kefu.auth.keys import authenticate_key
 from kefu.auth.tokens import TokenError
 from kefu.handoff import record_csat
@@ -116,26 +120,59 @@ async def post_message(
     accept: Annotated[str | None, Header()] = None,
     stream: Annotated[bool, Query(description="Stream server-sent events")] = False,
 ) -> Any:
-    """Send a customer message; JSON reply, or SSE (deltas, then the structured reply)."""
+    """Send a customer message; JSON reply, or SSE (deltas, then the structured reply).
+
+    With ``KEFU_LLM_ROLE=converse`` the deltas are the model's wording as it is generated,
+    released sentence by sentence once each passed the checks (kefu/assistant/wording.py),
+    then the template for anything that did not; the ``reply`` event carries the text
+    exactly as streamed. Otherwise the template is sent in word-sized deltas.
+    """
     assistant = get_assistant(request.app.state.engine)
+    streaming = stream or "text/event-stream" in (accept or "")
     try:
-        reply = await run_in_threadpool(
-            send_message, assistant, conversation_id, body.text, body.client_message_id
+        if not streaming:
+            return await run_in_threadpool(
+                send_message, assistant, conversation_id, body.text, body.client_message_id
+            )
+        reply, run = await run_in_threadpool(
+            stream_message, assistant, conversation_id, body.text, body.client_message_id
         )
     except ConversationNotFound:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "conversation not found")
     except ValueError as exc:
         raise HTTPException(422, str(exc))
-    if not (stream or "text/event-stream" in (accept or "")):
-        return reply
+    if run is None:
+        return EventSourceResponse(_template_events(reply))
+    return EventSourceResponse(_worded_events(assistant, reply, run))
 
-    async def events() -> AsyncIterator[dict[str, str]]:
-        for delta in _chunks(reply.text):
-            yield {"event": "delta", "data": json.dumps({"text": delta}, ensure_ascii=False)}
-        yield {"event": "reply", "data": reply.model_dump_json()}
+
+def _delta(text: str) -> dict[str, str]:
+    return {"event": "delta", "data": json.dumps({"text": text}, ensure_ascii=False)}
+
+
+async def _template_events(reply: Reply) -> AsyncIterator[dict[str, str]]:
+    for delta in _chunks(reply.text):
+        yield _delta(delta)
+    yield {"event": "reply", "data": reply.model_dump_json()}
+    yield {"event": "done", "data": "{}"}
+
+
+async def _worded_events(
+    assistant: Any, reply: Reply, run: WordingRun
+) -> AsyncIterator[dict[str, str]]:
+    recorded = False
+    try:
+        async for delta in iterate_in_threadpool(run):
+            yield _delta(delta)
+        shown = await run_in_threadpool(finish_stream, assistant, reply, run)
+        recorded = True
+        yield {"event": "reply", "data": shown.model_dump_json()}
         yield {"event": "done", "data": "{}"}
-
-    return EventSourceResponse(events())
+    finally:
+        if not recorded:  # the client left: finish and store the turn without it
+            threading.Thread(
+                target=finish_stream, args=(assistant, reply, run), daemon=True
+            ).start()
 
 
 @router.get("/{conversation_id}")
