@@ -1,45 +1,147 @@
 """The shopping responder: catalogue questions from anonymous shoppers, with follow-ups.
 
-Answers the exact question (a named variant: in stock or not, and its price; nothing fits:
-say so and show the closest, cheapest first), browses categories, compares two shown
-products or variants and remembers what was shown (``DialogueState.shown``) so "that one",
-"那个", "cheaper?" and "what about in silver?" refer to it. Never asks who the customer is.
+Answers the exact question: a named variant gets in stock or not and its price; when nothing
+fits it says so and shows the closest, cheapest first. It browses categories, compares two
+products or variants (price, the options that differ), recommends what sells (popularity,
+then what the message is about) under the same constraints, and remembers what was shown
+(``DialogueState.shown``) and asked (``DialogueState.shop_query``) so "that one", "那个",
+"the second one", "cheaper?" and "what about in blue?" (keeping the size asked before)
+refer to it. Never asks who the customer is: identity is only for accounts and orders.
+Every text is a template (``turn.say``); money is in the product's currency (¥ for the
+Chinese store).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
+from kefu import catalog as _catalog
+from kefu.assistant._glossary import option_name_zh, option_value_zh
 from kefu.assistant._reply import Card
-from kefu.catalog import Catalog, Offer, Query, money
+from kefu.assistant._templates import t
+
+if TYPE_CHECKING:
+    from kefu.catalog import Catalog, Offer, Query
 
 ORDER_WORDS = re.compile(
-    r"\border|\bmy\b|i bought|\breturn|refund|cancel|exchang|deliver|track|订单|我的|我买|退|"
-    r"取消|换货|物流|快递|发货|账户|account|swap|replace|"
-    r"send\b.*\bback|\bi got\b|i received|收到|换成|换个|改成",
+    r"\border(?:s|ed)?\b|订单|\bmy (?:package|parcel|purchase|account|delivery|refund|item|"
+    r"shipment|payment)|\bi (?:bought|ordered|purchased|received|got)\b|"
+    r"我(?:买的|买了|下的单|收到)|到哪|在哪里?了?|还没到|没收到|签收|"
+    r"\bwhere(?:'s| is| are)\b.*\bmy\b|\barriv|not received|"
+    r"我的(?!预算|爸|妈|父|母|老公|老婆|男朋友|女朋友|朋友|孩子|儿子|女儿|宝宝|家|同事)|"
+    r"退货|退款|退钱|refund|\breturn(?:ed|ing|s)?\b|cancel|取消|exchang|换货|deliver(?:ed|y)\b|"
+    r"\btrack|物流|快递|发货|账户|账号|\baccount\b|\bswap|send\b.*\bback|换成|改成|\baddress|"
+    r"地址|payment method|支付方式|warrant|guarantee|保修|质保|policy|政策|运费|shipping|ship to|"
+    r"包邮|邮费|发票|invoice|coupon|优惠券|discount code",
     re.I,
 )
-FOLLOW = re.compile(
-    r"\bit\b|\bthat\b|\bthis\b|\bthose\b|\bthem\b|\bone\b|\bones\b|what about|how about|"
-    r"那个|这个|它|这两|那两|这款|那款|哪个|哪款|呢|这些",
-    re.I,
-)
+"""Messages about orders, accounts or store policies: not a catalogue question."""
 COMPARE = re.compile(
-    r"compare|which (?:one |is )?(?:is )?(?:cheaper|better|less)|difference|\bvs\.?\b|versus|"
-    r"比较|对比|哪个|哪款|区别|不同|差别",
+    r"compar|how much (?:cheaper|more)|price difference|便宜多少|贵多少|差价|"
+    r"which (?:one |of them |of these |of the two )?(?:is |are )?(?:cheaper|better|"
+    r"less|more|pricier)|difference|differ|\bvs\.?\b|versus|or the\b|比较|对比|比一比|哪个|哪款|"
+    r"哪一个|区别|不同|差别|差多少",
     re.I,
 )
 CHEAPER = re.compile(
-    r"cheaper|less expensive|lower price|更便宜|便宜点|便宜一些|便宜些|便宜的", re.I
-)
-PRICE_Q = re.compile(r"how much|price|cost|多少钱|价格|价钱|几块|什么价|多少", re.I)
-SHOP_CUES = re.compile(
-    r"do you (?:have|sell|carry)|you (?:have|sell)|looking for|recommend|suggest|gift|"
-    r"in stock|available|show me|any |有没有|有卖|卖不卖|推荐|礼物|送|想买|看看|有哪些|哪些|有货",
+    r"cheaper|less expensive|lower price|more affordable|budget option|anything less|"
+    r"更便宜|便宜点|便宜一点|便宜一些|便宜些|便宜的|实惠|再便宜",
     re.I,
 )
+THE_CHEAPER = re.compile(
+    r"the (?:cheaper|less expensive|cheapest|lowest[- ]priced)(?: one| of (?:them|these|the two))?"
+    r"|which (?:one )?is (?:the )?cheap|便宜的那|最便宜|哪个便宜|哪款便宜|哪个更便宜|最低价",
+    re.I,
+)
+THE_DEARER = re.compile(
+    r"the (?:most expensive|priciest|dearest)|最贵|哪个贵|哪个更贵|贵的那", re.I
+)
+OPTIONS_Q = re.compile(
+    r"come in|comes in|what (?:colou?rs|sizes|options|materials|capacities|versions)|which "
+    r"(?:colou?rs|sizes|options)|(?:colou?rs|sizes|options) (?:do|does|are|is)|有(?:什么|哪些|几种)"
+    r"(?:颜色|尺码|尺寸|码|规格|款式|型号|版本|容量|选择)|有哪几种|有几种|哪些(?:颜色|尺码|规格)|"
+    r"什么(?:颜色|尺码|规格)",
+    re.I,
+)
+OPTION_KEYS = (
+    (re.compile(r"colou?r|颜色|花色", re.I), ("color", "颜色", "花色", "frame color")),
+    (re.compile(r"size|尺码|码|尺寸", re.I), ("size", "尺码", "screen size")),
+    (re.compile(r"material|材质|材料", re.I), ("material", "材质")),
+    (re.compile(r"capacit|容量", re.I), ("capacity", "容量")),
+)
+DEARER = re.compile(r"more expensive|higher[- ]end|premium|fancier|更贵|更好的|高端|贵一点", re.I)
+PRICE_Q = re.compile(r"how much|price|cost|多少钱|价格|价钱|几块|什么价|多少|贵不贵|贵吗", re.I)
+AVAIL_Q = re.compile(
+    r"in stock|available|availability|sold out|有货|现货|还有吗|有没有货|缺货|卖完|库存", re.I
+)
+DETAILS_Q = re.compile(r"tell me more|more about|details|describe|介绍|详细|怎么样|具体", re.I)
+PICK_Q = re.compile(
+    r"which (?:one )?(?:do|would|should) (?:you|i)|recommend one|your pick|best one|"
+    r"哪个好|哪款好|推荐哪|选哪|买哪",
+    re.I,
+)
+FOLLOW = re.compile(
+    r"\bit\b|\bthat\b|\bthis\b|\bthose\b|\bthem\b|\bthese\b|\bone\b|\bones\b|what about|"
+    r"how about|and in\b|\bany in\b|那个|这个|它|这两|那两|这款|那款|这些|那些|呢",
+    re.I,
+)
+SHOP_CUES = re.compile(
+    r"do you (?:have|sell|carry|stock)|you (?:have|sell|got)|looking for|look for|need an?\b|"
+    r"want to buy|wanna buy|shopping for|recommend|suggest|gift|present|in stock|available|"
+    r"show me|anything|something|\bany\b|有没有|有卖|卖不卖|推荐|礼物|送给|送人|想买|看看|有哪些|"
+    r"哪些|有货|有什么",
+    re.I,
+)
+GIFT = re.compile(
+    r"gift|present|recommend|suggest|best[- ]?sell|popular|trending|what.{0,12}\bgood\b|"
+    r"礼物|送给|送人|送礼|推荐|热门|热销|爆款|卖得好|好卖",
+    re.I,
+)
+BROWSE_ALL = re.compile(
+    r"what (?:do you|does (?:the|your) (?:store|shop)) (?:sell|have|carry|offer)|"
+    r"what (?:kinds?|types?|sorts?) of (?:products|things|stuff|items)|what products|"
+    r"你们(?:都)?(?:卖|有)(?:些)?(?:什么|哪些)|(?:有|卖)(?:哪些|什么)(?:商品|产品|东西|品类)|"
+    r"店里(?:都)?有(?:什么|哪些)",
+    re.I,
+)
+_ORDINALS = [
+    (re.compile(r"\bfirst\b|\b1st\b|第一|第1|头一"), 0),
+    (re.compile(r"\bsecond\b|\b2nd\b|第二|第2"), 1),
+    (re.compile(r"\bthird\b|\b3rd\b|第三|第3"), 2),
+    (re.compile(r"\bfourth\b|\b4th\b|第四|第4"), 3),
+    (re.compile(r"\bfifth\b|\b5th\b|第五|第5"), 4),
+    (re.compile(r"\blast\b|最后"), -1),
+]
+BOTH = re.compile(r"这两|那两|both|them|those|these|这些|那些|they\b|all of", re.I)
 MAX_SHOWN = 5
+CATEGORY_NAMES = {
+    "clothing": ("clothing", "服饰"),
+    "electronics": ("electronics", "数码电子"),
+    "home": ("home & kitchen", "家居家电"),
+    "sports": ("sports & outdoors", "运动户外"),
+    "beauty": ("beauty", "美妆个护"),
+    "food": ("food", "食品"),
+    "books": ("books & stationery", "图书文具"),
+}
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def follows_up(turn: Any) -> bool:
+    """Whether a message the classifier calls small talk refers to the products just shown
+    ("the second one", "that one?", "and in blue?"), so the shopping responder takes it."""
+    if not turn.state.shown or turn.state.flow is not None:
+        return False
+    text = turn.u.text
+    if _ordinal(text) or PRICE_Q.search(text) or AVAIL_Q.search(text):
+        return True
+    cat = _catalog.Catalog(turn.session, turn.lang)
+    return bool(cat.parse(text).values) or bool(
+        re.search(r"\bthat one\b|\bthis one\b|那个|这个|那款|这款", text, re.I)
+    )
 
 
 def _one_per_product(offers: list[Offer]) -> list[Offer]:
@@ -52,293 +154,695 @@ def _one_per_product(offers: list[Offer]) -> list[Offer]:
     return out
 
 
-def _line(offers: list[Offer], lang: str) -> str:
+def _describe(o: Offer, lang: str) -> str:
+    """The offer's name and options, a yes/no feature written as the feature."""
+    opts = []
+    for k, v in o.options.items():
+        low = str(v).lower()
+        if low in ("yes", "no"):
+            name = option_name_zh(k) if lang == "zh" else k
+            if lang == "zh":
+                opts.append(name if low == "yes" else f"无{name}")
+            else:
+                feature = k.replace("water resistance", "waterproof")
+                opts.append(feature if low == "yes" else f"not {feature}")
+        else:
+            opts.append(option_value_zh(str(v), k) if lang == "zh" else str(v))
+    if not opts:
+        return o.title(lang)
+    if lang == "zh":
+        return f"{o.title(lang)}（{'，'.join(opts)}）"
+    return f"{o.title(lang)} ({', '.join(opts)})"
+
+
+def _price(o: Offer) -> str:
+    return _catalog.money(o.price, o.currency)
+
+
+def _status(o: Offer, lang: str) -> str:
+    if not o.available:
+        return t("shop_out_of_stock", lang)
+    if o.stock is not None and o.stock > 0:
+        return t("shop_in_stock_n", lang, n=o.stock)
+    return t("shop_in_stock", lang)
+
+
+def _items(offers: list[Offer], lang: str) -> str:
     sep = "；" if lang == "zh" else "; "
     return sep.join(
-        f"{o.describe(lang)} {money(o.price, o.currency)}"
-        + ("" if o.available else (" (缺货)" if lang == "zh" else " (out of stock)"))
+        f"{_describe(o, lang)} {_price(o)}" + ("" if o.available else t("shop_sold_out_mark", lang))
         for o in offers
     )
 
 
-def _show(turn: Any, offers: list[Offer]) -> None:
+def _limit(q: Query, lang: str, currency: str) -> str:
+    def m(v: Decimal) -> str:
+        return _catalog.money(v, currency)
+
+    if q.max_price is not None and q.min_price is not None:
+        return t("shop_between", lang, low=m(q.min_price), high=m(q.max_price))
+    if q.max_price is not None:
+        return t("shop_under", lang, price=m(q.max_price))
+    if q.min_price is not None:
+        return t("shop_over", lang, price=m(q.min_price))
+    return ""
+
+
+def _value_text(values: list[str], lang: str, offers: list[Offer]) -> str:
+    """The asked option values as the shopper reads them ("purple XL" / "紫色、XL")."""
+    out = []
+    for v in values:
+        key, _, val = v.partition("=") if "=" in v else ("", "", v)
+        shown = val
+        for o in offers:  # the catalogue's own spelling (XL, not xl)
+            for k, x in o.options.items():
+                if str(x).lower() == val:
+                    shown, key = str(x), key or k
+                    break
+            else:
+                continue
+            break
+        if shown.isdigit() and key.lower() in ("size", "尺码"):
+            shown = f"{shown}码" if lang == "zh" else f"size {shown}"
+        elif val in ("yes", "no"):
+            name = (
+                option_name_zh(key)
+                if lang == "zh"
+                else key.replace("water resistance", "waterproof")
+            )
+            shown = name if val == "yes" else (f"无{name}" if lang == "zh" else f"not {name}")
+        elif lang == "zh":
+            shown = option_value_zh(shown, key)
+        out.append(shown)
+    return "、".join(out) if lang == "zh" else " ".join(out)
+
+
+def _what(offers: list[Offer], lang: str) -> str:
+    names = []
+    for o in offers:
+        if o.title(lang) not in names:
+            names.append(o.title(lang))
+    if len(names) == 1:
+        return names[0]
+    return t("shop_products", lang)
+
+
+def _show(turn: Any, offers: list[Offer], q: Query | None = None) -> None:
     turn.state.shown = [o.variant_id for o in offers[:MAX_SHOWN]]
+    if q is not None:
+        turn.state.shop_query = q.dump()
     for o in offers[:MAX_SHOWN]:
         turn.cards.append(Card(type="product", data=o.card(turn.lang)))
 
 
-def _type_name(offers: list[Offer], lang: str) -> str:
-    return offers[0].title(lang) if offers else ("商品" if lang == "zh" else "products")
+def _ordinal(text: str) -> list[int]:
+    hits = []
+    for pattern, index in _ORDINALS:
+        m = pattern.search(text.lower())
+        if m:
+            hits.append((m.start(), index))
+    return [i for _, i in sorted(hits)]
 
 
-def _limit(q: Query, lang: str, currency: str) -> str:
-    if q.max_price is not None and q.min_price is not None:
-        return (
-            f"在{money(q.min_price, currency)}到{money(q.max_price, currency)}之间"
-            if lang == "zh"
-            else f"between {money(q.min_price, currency)} and {money(q.max_price, currency)}"
-        )
-    if q.max_price is not None:
-        return (
-            f"{money(q.max_price, currency)}以内"
-            if lang == "zh"
-            else f"under {money(q.max_price, currency)}"
-        )
-    if q.min_price is not None:
-        return (
-            f"{money(q.min_price, currency)}以上"
-            if lang == "zh"
-            else f"over {money(q.min_price, currency)}"
-        )
-    return ""
+# --------------------------------------------------------------------------- entry point
 
 
 def answer(turn: Any) -> bool:
     """Answer a shopping message; False when it is not one (then the engine goes on)."""
     text, lang, state = turn.u.text, turn.lang, turn.state
-    if turn.u.order_ids or (ORDER_WORDS.search(text) and turn.u.flow):
+    if turn.u.order_ids or ORDER_WORDS.search(text):
         return False
-    if re.search(r"warrant|guarantee|保修|质保|policy|政策|运费|shipping|ship to", text, re.I):
-        return False
-    cat = Catalog(turn.session)
+    cat = _catalog.Catalog(turn.session, lang)
     q = cat.parse(text)
+    if turn.u.intent in ("greeting", "thanks", "goodbye") and not (
+        q.types or q.category or q.priced or GIFT.search(text) or follows_up(turn)
+    ):
+        return False
     shown = [o for o in (cat.by_variant(v) for v in state.shown) if o is not None]
-    priced = q.min_price is not None or q.max_price is not None
-    refers = (
-        bool(shown)
-        and not q.types
-        and q.category is None
-        and bool(
-            FOLLOW.search(text)
-            or q.values
-            or CHEAPER.search(text)
-            or PRICE_Q.search(text)
-            or COMPARE.search(text)
-            or priced
-        )
-    )
-    if refers:
+    shown_products = {o.product_id for o in shown}
+    same_products = bool(q.types) and set(q.types) <= shown_products
+    if shown and (not q.types or same_products) and q.category is None and _refers(text, q):
+        # option values are read against what was shown ("size 10" is a boot size here)
+        q.values = cat.values_in(text, [p for p in cat.products if p.id in shown_products])
+        if same_products and not q.values and not q.priced:
+            chosen = [o for o in shown if o.product_id in q.types]
+            shown = chosen + [o for o in shown if o not in chosen]
         return _follow_up(turn, cat, q, shown)
-    gift = re.search(r"gift|present|recommend|suggest|礼物|送给|推荐", text, re.I)
-    if not (q.types or q.category or (priced and (SHOP_CUES.search(text) or gift))):
+    gift = bool(GIFT.search(text))
+    if BROWSE_ALL.search(text) and not q.types and q.category is None:
+        return _store_overview(turn, cat)
+    if gift and not q.types and not BROWSE_ALL.search(text):
+        if state.customer_id and q.empty:
+            return False  # a known customer: the engine's personalised recommendations
+        return _recommend(turn, cat, q, text)
+    if not (q.types or q.category or (q.priced and SHOP_CUES.search(text))):
         return False
-    if ORDER_WORDS.search(text) and not SHOP_CUES.search(text):
-        return False
-    if COMPARE.search(text) and q.types and len(q.values) >= 2:
-        pool = cat.offers([p for p in cat.products if p.id in q.types])
-        return _compare_values(turn, pool, q.values)
-    if COMPARE.search(text) and len(q.types) >= 2:
-        a = cat.search(Query(types=[q.types[0]], values=q.values))[0][:1]
-        b = cat.search(Query(types=[q.types[1]], values=q.values))[0][:1]
-        return _compare(turn, a + b)
+    if COMPARE.search(text) and _fresh_compare(turn, cat, q):
+        return True
+    if gift and not q.values:
+        return _recommend(turn, cat, q, text)
+    if OPTIONS_Q.search(text) and q.types:
+        return _options(turn, cat, q, text)
+    if THE_CHEAPER.search(text) or THE_DEARER.search(text):
+        return _extreme(turn, cat, q, cat.pool(q), dearer=not THE_CHEAPER.search(text))
+    return _search(turn, cat, q)
+
+
+def _refers(text: str, q: Query) -> bool:
+    return bool(
+        FOLLOW.search(text)
+        or q.values
+        or q.priced
+        or CHEAPER.search(text)
+        or DEARER.search(text)
+        or PRICE_Q.search(text)
+        or AVAIL_Q.search(text)
+        or COMPARE.search(text)
+        or PICK_Q.search(text)
+        or DETAILS_Q.search(text)
+        or _ordinal(text)
+    )
+
+
+def _search(turn: Any, cat: Catalog, q: Query) -> bool:
+    lang = turn.lang
     offers, exact = cat.search(q)
+    if not exact and q.only_available:  # "is the rose gold one in stock?": it is not
+        loose = _catalog.Query(**{**q.__dict__, "only_available": False})
+        offers_all, exact_all = cat.search(loose)
+        if exact_all:
+            offers, exact = offers_all, True
     if not offers:
         return False
     cur = offers[0].currency
-    if q.category and not q.types and not q.values and not priced:
-        rows = _one_per_product(sorted(offers, key=lambda o: (not o.available, o.price)))[:8]
-        turn.add(
-            f"我们的这类商品有：{_line(rows, lang)}。想看哪一款？"
-            if lang == "zh"
-            else f"In that category we have: {_line(rows, lang)}. Which one would you like to see?"
-        )
-        _show(turn, rows)
-        return True
-    if exact and q.values and q.types:
-        best = [o for o in offers if o.score >= len(q.values)]
-        top = best[0]
-        if len(_one_per_product(best)) == 1 and (len(best) == 1 or _all_named(best, q)):
-            if top.available:
-                turn.add(
-                    f"有的：{top.describe(lang)} 有货，价格 {money(top.price, cur)}。"
-                    if lang == "zh"
-                    else f"Yes: {top.describe(lang)} is in stock at {money(top.price, cur)}."
-                )
-            else:
-                alt = [o for o in best if o.available]
-                more = (
-                    (
-                        f"可选的有：{_line(alt[:3], lang)}。"
-                        if lang == "zh"
-                        else f" Available instead: {_line(alt[:3], lang)}."
-                    )
-                    if alt
-                    else ""
-                )
-                turn.add(
-                    (
-                        f"{top.describe(lang)} 目前缺货（{money(top.price, cur)}）。"
-                        if lang == "zh"
-                        else f"Sorry, {top.describe(lang)} ({money(top.price, cur)}) "
-                        "is out of stock."
-                    )
-                    + more
-                )
-            _show(turn, [top, *[o for o in best if o is not top][:2]])
-            return True
-    if not exact:
-        limit = _limit(q, lang, cur)
-        rows = _one_per_product(offers)[:3] if not q.types or len(q.types) > 1 else offers[:3]
-        what = _type_name(offers, lang) if q.types else ("商品" if lang == "zh" else "products")
-        wanted = " ".join(q.values)
-        turn.add(
-            f"抱歉，没有符合条件（{limit or wanted}）的{what}。"
-            f"最接近的（从便宜到贵）：{_line(rows, lang)}。"
-            if lang == "zh"
-            else f"Sorry, we have no {what} {limit or 'in ' + wanted}. "
-            f"The closest, cheapest first: {_line(rows, lang)}."
-        )
-        _show(turn, rows)
-        return True
-    rows = offers if q.values else sorted(offers, key=lambda o: (not o.available, o.price))
-    rows = _one_per_product(rows)[:3] if not q.types or len(q.types) > 1 else rows[:3]
     limit = _limit(q, lang, cur)
-    turn.add(
-        f"为您找到{limit}：{_line(rows, lang)}。"
-        if lang == "zh"
-        else f"Here is what fits{(' ' + limit) if limit else ''}: {_line(rows, lang)}."
-    )
-    _show(turn, rows)
+    if q.category and not q.types and not q.values and not q.priced:
+        rows = _one_per_product(
+            sorted(
+                offers,
+                key=lambda o: (not o.available, -cat.popular().get(o.product_id, 0), o.price),
+            )
+        )[:8]
+        name = CATEGORY_NAMES.get(q.category, (q.category, q.category))
+        turn.say(
+            "shop_category",
+            category=name[1] if lang == "zh" else name[0],
+            items=_items(rows, lang),
+        )
+        _show(turn, rows, q)
+        return True
+    several = len({o.product_id for o in offers}) > 1
+    if exact and q.values:
+        wanted = _value_text(q.values, lang, offers)
+        what = _what(offers, lang)
+        pinned = all(o.options == offers[0].options for o in offers) or len(offers) == 1
+        top = offers[0]
+        if (pinned or _pins_variant(cat, q, top)) and not several:
+            if top.available:
+                turn.say(
+                    "shop_yes",
+                    item=_describe(top, lang),
+                    status=_status(top, lang),
+                    price=_price(top),
+                )
+                _show(turn, [top], q)
+            else:
+                turn.say("shop_out", item=_describe(top, lang), price=_price(top))
+                alt = _alternatives(cat, q, top)
+                if alt:
+                    turn.say("shop_instead", items=_items(alt, lang))
+                _show(turn, [top, *alt], q)
+            return True
+        rows = _one_per_product(offers)[:3] if several else offers[:3]
+        if not any(o.available for o in rows):
+            turn.say("shop_out_all", what=what, wanted=wanted)
+            alt = _alternatives(cat, q, rows[0])
+            if alt:
+                turn.say("shop_instead", items=_items(alt, lang))
+            _show(turn, [rows[0], *alt], q)
+            return True
+        turn.say(
+            "shop_yes_many",
+            what=what,
+            wanted=wanted + (f" {limit.strip()}" if limit and lang == "en" else limit),
+            items=_items(rows, lang),
+        )
+        _show(turn, rows, q)
+        return True
+    if not exact:
+        rows = _closest(offers, several)
+        what = _what(offers, lang) if q.types else t("shop_products", lang)
+        if q.values:
+            wanted = _value_text(q.values, lang, offers)
+            if q.priced:
+                wanted = f"{wanted} {limit.strip()}" if lang == "en" else f"{limit}{wanted}"
+            turn.say("shop_no_combo", what=what, wanted=wanted)
+        else:
+            turn.say("shop_none", what=what, limit=limit.strip())
+        turn.say("shop_closest", items=_items(rows, lang))
+        _show(turn, rows, q)
+        return True
+    rows = _one_per_product(offers)[:3] if several else offers[:3]
+    turn.say("shop_list", limit=limit, items=_items(rows, lang))
+    _show(turn, rows, q)
     return True
 
 
-def _all_named(best: list[Offer], q: Query) -> bool:
-    return all(o.options == best[0].options for o in best)
+def _closest(offers: list[Offer], several: bool) -> list[Offer]:
+    """The three closest (the search's order), shown cheapest first."""
+    rows = _one_per_product(offers)[:3] if several else offers[:3]
+    return sorted(rows, key=lambda o: o.price)
 
 
-def _compare(turn: Any, pair: list[Offer]) -> bool:
+def _pins_variant(cat: Catalog, q: Query, top: Offer) -> bool:
+    """Whether the asked values name one variant: every option that varies is given."""
+    values = cat.option_values(top.product_id)
+    varying = [k for k, vals in values.items() if len(vals) > 1]
+    asked = {cat.key_of(v, [top]) for v in q.values}
+    return all(k.lower() in asked for k in varying)
+
+
+def _alternatives(cat: Catalog, q: Query, missing: Offer) -> list[Offer]:
+    """Available variants of the same product closest to the one out of stock."""
+    pool = [o for o in cat.offers([p for p in cat.products if p.id == missing.product_id])]
+    same = [o for o in pool if o.available and o.variant_id != missing.variant_id]
+
+    def close(o: Offer) -> tuple[int, int, Decimal]:
+        kept = sum(1 for k, v in missing.options.items() if o.options.get(k) == v)
+        asked = sum(1 for v in q.values if o.has(v))
+        return (-asked, -kept, o.price)
+
+    return sorted(same, key=close)[:3]
+
+
+# --------------------------------------------------------------------------- store / category
+
+
+def _store_overview(turn: Any, cat: Catalog) -> bool:
     lang = turn.lang
-    if len(pair) < 2:
+    names = []
+    for key, (en, zh) in CATEGORY_NAMES.items():
+        prods = cat.category_products(key)
+        if prods and len(prods) < len(cat.prefer(cat.products)):
+            examples = "、".join(o.title(lang) for o in _one_per_product(cat.offers(prods))[:3])
+            names.append(
+                f"{zh}（{examples}）" if lang == "zh" else f"{en} ({examples.replace('、', ', ')})"
+            )
+    if not names:
         return False
-    a, b = pair[0], pair[1]
-    cheap, dear = (a, b) if a.price <= b.price else (b, a)
-    diff = [k for k in set(a.options) | set(b.options) if a.options.get(k) != b.options.get(k)]
-    diffs = ", ".join(f"{k}: {a.options.get(k, '-')} / {b.options.get(k, '-')}" for k in diff)
-    cur = cheap.currency
-    turn.add(
-        (
-            f"{cheap.describe(lang)} 更便宜：{money(cheap.price, cur)}，{dear.describe(lang)} 是 "
-            f"{money(dear.price, cur)}（差 {money(dear.price - cheap.price, cur)}）。"
-            + (f"不同之处：{diffs}。" if diffs and a.product_id == b.product_id else "")
-        )
-        if lang == "zh"
-        else (
-            f"{cheap.describe(lang)} is cheaper at {money(cheap.price, cur)}; "
-            f"{dear.describe(lang)} "
-            f"costs {money(dear.price, cur)} ({money(dear.price - cheap.price, cur)} more)."
-            + (f" They differ in {diffs}." if diffs and a.product_id == b.product_id else "")
-        )
-    )
-    _show(turn, [a, b])
+    turn.say("shop_store", categories=("；".join(names) if lang == "zh" else "; ".join(names)))
     return True
 
 
-def _compare_values(turn: Any, pool: list[Offer], values: list[str]) -> bool:
+# --------------------------------------------------------------------------- recommendations
+
+
+def _recommend(turn: Any, cat: Catalog, q: Query, text: str) -> bool:
+    lang = turn.lang
+    picks = cat.recommend(q, text)[:3]
+    if not picks:
+        pool = cat.pool(q) if (q.types or q.category) else cat.offers()
+        offers, _ = cat.search(q, within=pool)
+        if not offers:
+            return False
+        rows = _closest(offers, True)
+        cur = rows[0].currency
+        what = _what(rows, lang) if q.types else t("shop_products", lang)
+        turn.say("shop_none", what=what, limit=_limit(q, lang, cur).strip())
+        turn.say("shop_closest", items=_items(rows, lang))
+        _show(turn, rows, q)
+        return True
+    turn.say("shop_recommend", limit=_limit(q, lang, picks[0].currency), items=_items(picks, lang))
+    _show(turn, picks, q)
+    turn.state.shop_query["recommend"] = True
+    return True
+
+
+# --------------------------------------------------------------------------- comparisons
+
+
+def _fresh_compare(turn: Any, cat: Catalog, q: Query) -> bool:
+    if len(q.types) >= 2:
+        pair = []
+        for pid in q.types[:2]:
+            sub = _catalog.Query(types=[pid], values=q.values)
+            found, _ = cat.search(sub)
+            if found:
+                pair.append(found[0])
+        return _compare(turn, pair, q)
+    if q.types and len(q.values) >= 2:
+        return _compare_values(turn, cat, cat.pool(q), q.values, q)
+    return False
+
+
+def _compare_values(
+    turn: Any, cat: Catalog, pool: list[Offer], values: list[str], q: Query | None = None
+) -> bool:
+    """ "the over-ear or the in-ear": the best variant for each value, then compare."""
+    keys = {v: cat.key_of(v, pool) for v in values}
+    by_key: dict[str | None, list[str]] = {}
+    for v in values:
+        by_key.setdefault(keys[v], []).append(v)
+    contrast = next((vals for vals in by_key.values() if len(vals) >= 2), values[:2])
+    common = [v for v in values if v not in contrast]
     picks = []
-    for v in values[:2]:
-        cands = sorted(
-            (o for o in pool if v in {str(x).lower() for x in o.options.values()}),
-            key=lambda o: (not o.available, o.price),
-        )
+    for v in contrast[:2]:
+        cands = [o for o in pool if o.has(v)]
+        cands.sort(key=lambda o: (-sum(1 for c in common if o.has(c)), not o.available, o.price))
         if cands:
             picks.append(cands[0])
-    return _compare(turn, picks)
+    return _compare(turn, picks, q)
+
+
+def _compare(turn: Any, pair: list[Offer], q: Query | None = None) -> bool:
+    lang = turn.lang
+    if len(pair) < 2 or pair[0].variant_id == pair[1].variant_id:
+        return False
+    a, b = pair[0], pair[1]
+    cur = a.currency
+    da = _describe(a, lang) + ("" if a.available else t("shop_sold_out_mark", lang))
+    db = _describe(b, lang) + ("" if b.available else t("shop_sold_out_mark", lang))
+    if a.price == b.price:
+        turn.say("shop_compare_same", a=da, b=db, price=_price(a))
+    else:
+        cheap = a if a.price < b.price else b
+        turn.say(
+            "shop_compare",
+            a=da,
+            pa=_price(a),
+            b=db,
+            pb=_price(b),
+            cheaper=_describe(cheap, lang),
+            diff=_catalog.money(abs(a.price - b.price), cur),
+        )
+    if a.product_id == b.product_id:
+        keys = [k for k in a.options if a.options.get(k) != b.options.get(k)]
+        keys += [k for k in b.options if k not in a.options]
+
+        def val(o: Offer, k: str) -> str:
+            v = str(o.options.get(k, "-"))
+            return option_value_zh(v, k) if lang == "zh" else v
+
+        if keys:
+            if lang == "zh":
+                diffs = "；".join(f"{option_name_zh(k)}：{val(a, k)} / {val(b, k)}" for k in keys)
+            else:
+                diffs = "; ".join(f"{k}: {val(a, k)} vs {val(b, k)}" for k in keys)
+            turn.say("shop_differ", diffs=diffs)
+    _show(turn, [a, b], q)
+    return True
+
+
+# --------------------------------------------------------------------------- follow-ups
 
 
 def _follow_up(turn: Any, cat: Catalog, q: Query, shown: list[Offer]) -> bool:
     text, lang = turn.u.text, turn.lang
+    last = _catalog.Query.load(turn.state.shop_query)
+    if q.types:
+        last.types = list(q.types)
     products = [p for p in cat.products if p.id in {o.product_id for o in shown}]
+    if q.types:
+        products = [p for p in products if p.id in q.types] or products
+        shown = [o for o in shown if o.product_id in q.types] or shown
     pool = cat.offers(products)
-    if COMPARE.search(text):
+    picked = [shown[i] for i in _ordinal(text) if -len(shown) <= i < len(shown)]
+    cheaper = bool(CHEAPER.search(text)) and not THE_CHEAPER.search(text)
+    extreme = bool(THE_CHEAPER.search(text) or THE_DEARER.search(text))
+    unseen = bool(q.values) and not any(all(o.has(v) for v in q.values) for o in shown)
+    if COMPARE.search(text) and (not extreme or unseen):  # "跟蓝色的比哪个便宜": vs one not shown
+        if len(picked) >= 2:
+            return _compare(turn, picked[:2], last)
         if len(q.values) >= 2:
-            return _compare_values(turn, pool, q.values)
+            return _compare_values(turn, cat, pool, q.values, last)
+        if len(q.values) == 1 and shown:  # "how does the blue one compare?"
+            other = [o for o in pool if o.has(q.values[0]) and o.variant_id != shown[0].variant_id]
+            if other:
+                return _compare(turn, [shown[0], _nearest(other, shown[0])], last)
         if len(shown) >= 2:
-            return _compare(turn, shown[:2])
-    if CHEAPER.search(text):
-        floor = min(o.price for o in shown)
-        same = cat.offers([p for p in cat.products if p.id in {o.product_id for o in shown}])
-        cheaper = sorted(
-            (o for o in same if o.price < floor and o.available), key=lambda o: o.price
+            return _compare(turn, shown[:2], last)
+    if THE_CHEAPER.search(text) or THE_DEARER.search(text):
+        among = picked or shown
+        if re.search(r"cheapest|最便宜|最低价|most expensive|最贵", text, re.I) and not BOTH.search(
+            text
+        ):
+            among = cat.pool(last) if (last.types or last.category) else shown
+            among = [o for o in among if all(o.has(v) for v in last.values + q.values)] or among
+        return _extreme(turn, cat, last, among, dearer=not THE_CHEAPER.search(text))
+    if OPTIONS_Q.search(text):
+        base = _catalog.Query(types=[shown[0].product_id], values=q.values)
+        return _options(turn, cat, base, text)
+    ref = picked[0] if picked else None
+    if ref is None and q.values:
+        matching = [o for o in shown if all(o.has(v) for v in q.values)]
+        if matching and not cheaper and not DEARER.search(text):
+            ref = matching[0]
+        elif not cheaper and not DEARER.search(text):
+            return _switch(turn, cat, q, last, shown, pool)
+    if cheaper or DEARER.search(text):
+        return _cheaper(turn, cat, last, [ref] if ref else shown, dearer=not cheaper)
+    if q.priced and ref is None:
+        merged = _catalog.Query(
+            types=last.types,
+            category=last.category,
+            values=last.values,
+            min_price=q.min_price,
+            max_price=q.max_price,
         )
-        if not cheaper:
-            first = shown[0]
-            turn.add(
-                f"{first.describe(lang)}（{money(first.price, first.currency)}）已经是最便宜的了。"
-                if lang == "zh"
-                else f"{first.describe(lang)} at {money(first.price, first.currency)} "
-                "is already the cheapest one."
-            )
-            _show(turn, [first])
-            return True
-        rows = cheaper[:3]
-        turn.add(
-            f"更便宜的有：{_line(rows, lang)}。"
-            if lang == "zh"
-            else f"Cheaper options: {_line(rows, lang)}."
-        )
-        _show(turn, rows)
-        return True
-    if q.values:
-        vals = [v for v in q.values]
-        keep = [
-            o for o in pool if all(v in {str(x).lower() for x in o.options.values()} for v in vals)
-        ]
-        if not keep:  # "the black one" among those shown, or nothing in that option
-            turn.add(
-                f"抱歉，没有{' '.join(vals)}的款式。"
-                if lang == "zh"
-                else f"Sorry, that is not available in {' '.join(vals)}."
-            )
-            return True
-        # the shown variant's other options are kept where possible
-        base = shown[0].options
-        keep.sort(
-            key=lambda o: (
-                -sum(
-                    1
-                    for k, v in base.items()
-                    if o.options.get(k) == v and str(v).lower() not in vals
-                ),
-                not o.available,
-                o.price,
-            )
-        )
-        top = keep[0]
-        cur = top.currency
-        if top.available:
-            turn.add(
-                f"有的：{top.describe(lang)} 有货，{money(top.price, cur)}。"
-                if lang == "zh"
-                else f"Yes: {top.describe(lang)} is in stock at {money(top.price, cur)}."
-            )
+        if turn.state.shop_query.get("recommend"):
+            return _recommend(turn, cat, merged, text)
+        offers, exact = cat.search(merged, within=cat.pool(merged))
+        if not offers:
+            return False
+        rows = _closest(offers, len(products) > 1) if not exact else _one_or_variants(offers)
+        limit = _limit(merged, lang, rows[0].currency)
+        if exact:
+            turn.say("shop_fits", limit=limit, items=_items(rows, lang))
         else:
-            turn.add(
-                f"{top.describe(lang)}（{money(top.price, cur)}）目前缺货。"
-                if lang == "zh"
-                else f"{top.describe(lang)} ({money(top.price, cur)}) is out of stock right now."
-            )
-        _show(turn, [top] + [o for o in keep[1:3]])
+            turn.say("shop_none", what=_what(rows, lang), limit=limit.strip())
+            turn.say("shop_closest", items=_items(rows, lang))
+        _show(turn, rows, merged)
         return True
-    if q.max_price is not None or q.min_price is not None:
-        offers, exact = cat.search(q, within=pool)
-        rows = offers[:3]
-        turn.add(
-            (
-                f"符合的有：{_line(rows, lang)}。"
-                if exact
-                else f"没有符合的，最接近的：{_line(rows, lang)}。"
+    if ref is None and PICK_Q.search(text) and len(shown) > 1:
+        pop = cat.popular()
+        best = sorted(shown, key=lambda o: (not o.available, -pop.get(o.product_id, 0), o.price))[0]
+        turn.say("shop_pick", item=_describe(best, lang), price=_price(best))
+        _show(turn, [best], last)
+        return True
+    if ref is None and BOTH.search(text) and len(shown) > 1:
+        rows = shown[:3]
+        if AVAIL_Q.search(text) and not PRICE_Q.search(text):
+            rows = [o for o in shown if o.available]
+            if not rows:
+                turn.say("shop_out", item=_describe(shown[0], lang), price=_price(shown[0]))
+                _show(turn, shown, last)
+                return True
+            turn.say("shop_available", items=_items(rows, lang))
+        else:
+            turn.say("shop_prices", items=_items(rows, lang))
+        _show(turn, rows, last)
+        return True
+    ref = ref or shown[0]
+    if DETAILS_Q.search(text):
+        p = cat.product(ref.product_id)
+        if p is not None and p.description:
+            turn.say(
+                "shop_details",
+                item=_describe(ref, lang),
+                description=p.description,
+                price=_price(ref),
+                status=_status(ref, lang),
             )
-            if lang == "zh"
-            else (
-                f"These fit: {_line(rows, lang)}."
-                if exact
-                else f"None fits; the closest, cheapest first: {_line(rows, lang)}."
+            _show(turn, [ref], last)
+            return True
+    if AVAIL_Q.search(text) and not PRICE_Q.search(text):
+        if ref.available:
+            turn.say(
+                "shop_yes", item=_describe(ref, lang), status=_status(ref, lang), price=_price(ref)
+            )
+            _show(turn, [ref], last)
+        else:
+            turn.say("shop_out", item=_describe(ref, lang), price=_price(ref))
+            alt = _alternatives(cat, last, ref)
+            if alt:
+                turn.say("shop_instead", items=_items(alt, lang))
+            _show(turn, [ref, *alt], last)
+        return True
+    turn.say("shop_price", item=_describe(ref, lang), price=_price(ref), status=_status(ref, lang))
+    _show(turn, [ref] + [o for o in shown if o is not ref], last)
+    return True
+
+
+def _extreme(turn: Any, cat: Catalog, q: Query, among: list[Offer], dearer: bool) -> bool:
+    """ "the cheaper one" / "最便宜的": the cheapest (or dearest) available of ``among``."""
+    lang = turn.lang
+    rows = (
+        [o for o in among if o.available and all(o.has(v) for v in q.values)]
+        or [o for o in among if o.available]
+        or among
+    )
+    if not rows:
+        return False
+    best = (max if dearer else min)(rows, key=lambda o: o.price)
+    turn.say(
+        "shop_price", item=_describe(best, lang), price=_price(best), status=_status(best, lang)
+    )
+    _show(turn, [best], q)
+    return True
+
+
+def _options(turn: Any, cat: Catalog, q: Query, text: str) -> bool:
+    """ "what sizes does the black t-shirt come in?": the values of the asked option."""
+    lang = turn.lang
+    pool = [o for o in cat.pool(q) if all(o.has(v) for v in q.values)] or cat.pool(q)
+    if not pool:
+        return False
+    if AVAIL_Q.search(text):
+        pool = [o for o in pool if o.available] or pool
+    keys: list[str] = []
+    for pattern, names in OPTION_KEYS:
+        if pattern.search(text):
+            keys += [k for k in pool[0].options if k.lower() in names]
+    asked_keys = {cat.key_of(v, pool) for v in q.values}
+    if not keys:
+        keys = [
+            k
+            for k in pool[0].options
+            if k.lower() not in asked_keys and len({o.options.get(k) for o in pool}) > 1
+        ] or list(pool[0].options)
+    parts = []
+    for k in keys:
+        vals: list[str] = []
+        for o in sorted(pool, key=lambda o: o.price):
+            v = str(o.options.get(k, ""))
+            shown_v = option_value_zh(v, k) if lang == "zh" else v
+            if v and shown_v not in vals:
+                vals.append(shown_v)
+        name = option_name_zh(k) if lang == "zh" else k
+        parts.append(f"{name}：{'、'.join(vals)}" if lang == "zh" else f"{name}: {', '.join(vals)}")
+    what = _describe_base(pool[0], q, lang)
+    turn.say(
+        "shop_options", what=what, options=("；".join(parts) if lang == "zh" else "; ".join(parts))
+    )
+    rows = sorted(pool, key=lambda o: (not o.available, o.price))[:3]
+    _show(turn, rows, q)
+    return True
+
+
+def _describe_base(o: Offer, q: Query, lang: str) -> str:
+    """The product's name with the asked values ("T-Shirt in black" / "黑色的T恤")."""
+    if not q.values:
+        return o.title(lang)
+    wanted = _value_text(q.values, lang, [o])
+    return f"{wanted}的{o.title(lang)}" if lang == "zh" else f"{o.title(lang)} in {wanted}"
+
+
+def _one_or_variants(offers: list[Offer]) -> list[Offer]:
+    several = len({o.product_id for o in offers}) > 1
+    return _one_per_product(offers)[:3] if several else offers[:3]
+
+
+def _nearest(cands: list[Offer], base: Offer) -> Offer:
+    return sorted(
+        cands,
+        key=lambda o: (
+            -sum(1 for k, v in base.options.items() if o.options.get(k) == v),
+            not o.available,
+            o.price,
+        ),
+    )[0]
+
+
+def _switch(
+    turn: Any, cat: Catalog, q: Query, last: Query, shown: list[Offer], pool: list[Offer]
+) -> bool:
+    """ "what about in blue?": the shown product with the new value, other asked options kept."""
+    lang = turn.lang
+    new_keys = {cat.key_of(v, pool) for v in q.values}
+    kept = [v for v in last.values if cat.key_of(v, pool) not in new_keys]
+    values = list(q.values) + [v for v in kept if v not in q.values]
+    focus = [p for p in dict.fromkeys(o.product_id for o in shown)]
+    with_new = [o for o in pool if all(o.has(v) for v in q.values)]
+    if with_new:
+        focus_ids = [pid for pid in focus if any(o.product_id == pid for o in with_new)]
+        pool = [o for o in pool if o.product_id in focus_ids[:1]] if focus_ids else pool
+    merged = _catalog.Query(types=[pool[0].product_id] if pool else last.types, values=values)
+    offers, exact = cat.search(merged, within=pool)
+    wanted = _value_text(values, lang, pool)
+    what = _what(pool, lang) if pool else t("shop_products", lang)
+    if exact:
+        top = offers[0]
+        if (
+            len(offers) == 1
+            or _pins_variant(cat, merged, top)
+            or all(o.options == top.options for o in offers)
+        ):
+            if top.available:
+                turn.say(
+                    "shop_yes",
+                    item=_describe(top, lang),
+                    status=_status(top, lang),
+                    price=_price(top),
+                )
+                _show(turn, [top], merged)
+            else:
+                turn.say("shop_out", item=_describe(top, lang), price=_price(top))
+                alt = _with_new(pool, q.values, kept, top) or _alternatives(cat, merged, top)
+                if alt:
+                    turn.say("shop_instead", items=_items(alt, lang))
+                _show(turn, [top, *alt], merged)
+            return True
+        rows = offers[:3]
+        turn.say("shop_yes_many", what=what, wanted=wanted, items=_items(rows, lang))
+        _show(turn, rows, merged)
+        return True
+    turn.say("shop_no_combo", what=what, wanted=wanted)
+    alt = [o for o in pool if o.available and all(o.has(v) for v in q.values)]
+    alt = sorted(alt, key=lambda o: (-sum(1 for v in kept if o.has(v)), o.price))[:3]
+    if not alt:
+        alt = [o for o in offers if o.available][:3]
+    if alt:
+        turn.say("shop_instead", items=_items(alt, lang))
+    _show(turn, alt or shown, merged)
+    return True
+
+
+def _with_new(pool: list[Offer], new: list[str], kept: list[str], skip: Offer) -> list[Offer]:
+    """Available variants with the newly asked values, the most kept options first."""
+    rows = [
+        o
+        for o in pool
+        if o.available and o.variant_id != skip.variant_id and all(o.has(v) for v in new)
+    ]
+    return sorted(rows, key=lambda o: (-sum(1 for v in kept if o.has(v)), o.price))[:3]
+
+
+def _cheaper(turn: Any, cat: Catalog, last: Query, ref: list[Offer], dearer: bool = False) -> bool:
+    lang = turn.lang
+    floor = min(o.price for o in ref) if not dearer else max(o.price for o in ref)
+    ids = {o.product_id for o in ref}
+    same = cat.offers([p for p in cat.products if p.id in ids])
+    wider = cat.pool(last) if (last.types or last.category) else same
+
+    def pick(pool: list[Offer]) -> list[Offer]:
+        rows = [o for o in pool if o.available and (o.price > floor if dearer else o.price < floor)]
+        rows.sort(
+            key=lambda o: (
+                -sum(1 for v in last.values if o.has(v)),
+                o.price if not dearer else -o.price,
             )
         )
-        _show(turn, rows)
+        return rows
+
+    rows = pick(same) or pick(wider)
+    if not rows:
+        first = min(ref, key=lambda o: o.price)
+        turn.say("shop_cheapest", item=_describe(first, lang), price=_price(first))
+        _show(turn, [first], last)
         return True
-    many = bool(re.search(r"这两|那两|both|them|those|these|这些", text, re.I))
-    rows = shown[:2] if many else shown[:1]
-    turn.add(f"{_line(rows, lang)}。" if lang == "zh" else f"{_line(rows, lang)}.")
-    _show(turn, rows)
+    several = len({o.product_id for o in rows}) > 1
+    rows = _one_per_product(rows)[:3] if several else rows[:3]
+    rows.sort(key=lambda o: o.price)
+    turn.say("shop_dearer" if dearer else "shop_cheaper", items=_items(rows, lang))
+    _show(turn, rows, last)
     return True

@@ -44,6 +44,9 @@ class DialogueState(BaseModel):
     """The action the customer just said no to, so "actually, yes" can bring it back."""
     shown: list[str] = Field(default_factory=list)
     """Variant ids of the products just shown to a shopper ("that one", "那个", "cheaper?")."""
+    shop_query: dict[str, Any] = Field(default_factory=dict)
+    """The shopper's last catalogue query (types, category, price range, option values), so a
+    follow-up ("what about in blue?", "under $50?") keeps what was asked before."""
     turns: int = 0
     csat_requested: bool = False
 

@@ -1,9 +1,15 @@
 """Catalogue search for shoppers (no login): constraints parsed from zh/en text, ranked offers.
 
-``parse(text)`` reads product types (names, Chinese glossary words, categories), a price
-range, option values and availability; ``search(session, query)`` returns the variants that
-fit, best first, or the closest ones when nothing fits (cheapest first). Prices are in the
-product's currency: products of the Chinese store (``language == "zh"``) are priced in CNY.
+``Catalog.parse(text)`` reads product types (names, English synonyms, Chinese glossary words,
+parts of a Chinese product name), a category, a price range (under / between / around, 以下 /
+以内 / 左右 / 块 / 元, Chinese numerals), option values (colour, size, material, capacity,
+续航…小时, …寸 screen sizes; Chinese words for the English catalogue's values) and
+availability; ``Catalog.search(query)`` returns the variants that fit, best first, or the
+closest ones when nothing fits (cheapest first). Prices are in the product's currency:
+products of the Chinese store (``language == "zh"``) are priced in CNY, and an amount the
+shopper names ("500块", "$500") is read in the currency of the products it is compared with.
+A shopper is shown the products of the store in their language first (the demo runs an
+English and a Chinese store side by side); the other store's products are the fallback.
 """
 
 from __future__ import annotations
@@ -13,138 +19,37 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from kefu.assistant._glossary import chinese_name, english_names
-from kefu.store.models import Product
+from kefu.assistant._glossary import (
+    OPTION_VALUES_ZH,
+    chinese_name,
+    english_names,
+    option_name_zh,
+    option_value_zh,
+)
+from kefu.store.models import Order, OrderItem, Product
 
-ZH_VALUES = {
-    "黑色": "black",
-    "黑": "black",
-    "白色": "white",
-    "白": "white",
-    "红色": "red",
-    "红": "red",
-    "蓝色": "blue",
-    "蓝": "blue",
-    "绿色": "green",
-    "绿": "green",
-    "紫色": "purple",
-    "紫": "purple",
-    "银色": "silver",
-    "银": "silver",
-    "灰色": "grey",
-    "深空灰": "space grey",
-    "金色": "gold",
-    "玫瑰金": "rose gold",
-    "黄色": "yellow",
-    "粉色": "pink",
-    "棕色": "brown",
-    "藏青": "navy",
-    "米色": "beige",
-    "皮革": "leather",
-    "真皮": "leather",
-    "纯棉": "cotton",
-    "棉": "cotton",
-    "涤纶": "polyester",
-    "玻璃": "glass",
-    "塑料": "plastic",
-    "不锈钢": "stainless steel",
-    "金属": "metal",
-    "木": "wood",
-    "无线": "wireless",
-    "有线": "wired",
-    "防水": "waterproof",
-    "入耳": "in-ear",
-    "头戴": "over-ear",
-    "贴耳": "on-ear",
-    "加大": "XL",
-    "大号": "L",
-    "中号": "M",
-    "小号": "S",
-    "机械": "mechanical",
-}
-ZH_OPTION_VALUES = {v: k for k, v in ZH_VALUES.items() if len(k) > 1}
-CATEGORIES = {
-    "clothing": ("服饰", "服装", "衣服", "穿的", "clothing", "clothes", "apparel", "wear"),
-    "electronics": ("数码", "电子", "electronics", "gadget", "tech"),
-    "home": ("家居", "家用", "厨房", "home", "kitchen", "household"),
-    "sports": ("运动", "户外", "健身", "sport", "outdoor", "fitness"),
-}
-TAU2_CATEGORY = {
-    "clothing": (
-        "T-Shirt",
-        "Fleece Jacket",
-        "Running Shoes",
-        "Hiking Boots",
-        "Sneakers",
-        "Sunglasses",
-        "Wristwatch",
-        "Backpack",
-    ),
-    "electronics": (
-        "Laptop",
-        "Smartphone",
-        "Tablet",
-        "E-Reader",
-        "Headphones",
-        "Wireless Earbuds",
-        "Bluetooth Speaker",
-        "Smart Watch",
-        "Digital Camera",
-        "Action Camera",
-        "Gaming Mouse",
-        "Mechanical Keyboard",
-        "Portable Charger",
-    ),
-    "home": (
-        "Coffee Maker",
-        "Espresso Machine",
-        "Electric Kettle",
-        "Tea Kettle",
-        "Desk Lamp",
-        "Wall Clock",
-        "Bookshelf",
-        "Office Chair",
-        "Air Purifier",
-        "Vacuum Cleaner",
-        "LED Light Bulb",
-        "Smart Thermostat",
-        "Water Bottle",
-        "Pet Bed",
-    ),
-    "sports": (
-        "Bicycle",
-        "Cycling Helmet",
-        "Yoga Mat",
-        "Dumbbell Set",
-        "Skateboard",
-        "Hiking Boots",
-        "Running Shoes",
-        "Water Bottle",
-    ),
-}
-_NUM = r"(\d+(?:[.,]\d+)?)\s*(?:k\b)?"
-_MONEY = r"[$¥￥]?\s*" + _NUM + r"\s*(?:dollars|bucks|usd|元|块钱|块|rmb)?"
-_UNDER = re.compile(
-    r"(?:under|below|less than|cheaper than|at most|up to|no more than|within|max(?:imum)?|"
-    r"不超过|低于|少于|小于|以内的?预算|预算)\s*" + _MONEY,
-    re.I,
+from ._words import (
+    CATEGORIES,
+    EN_SYNONYMS,
+    TAU2_CATEGORY,
+    ZH_GENERIC,
+    ZH_PRODUCT_WORDS,
+    ZH_VALUES,
+    normalise_units,
+    zh_numerals,
 )
-_UNDER_ZH = re.compile(r"[$¥￥]?\s*" + _NUM + r"\s*(?:元|块钱|块|美元|刀)?\s*(?:以下|以内|之内|内)")
-_OVER = re.compile(r"(?:over|above|more than|at least|高于|超过)\s*" + _MONEY, re.I)
-_OVER_ZH = re.compile(r"[$¥￥]?\s*" + _NUM + r"\s*(?:元|块钱|块|美元|刀)?\s*以上")
-_BETWEEN = re.compile(
-    r"(?:between\s*)?[$¥￥]?\s*"
-    + _NUM
-    + r"\s*(?:元|块|美元)?\s*(?:and|to|-|~|到|至)\s*[$¥￥]?\s*"
-    + _NUM
-    + r"\s*(?:元|块|美元|dollars)?(?:\s*(?:之间|range))?",
-    re.I,
-)
-_PRICEY = re.compile(r"\$|¥|￥|元|块|dollar|budget|price|预算|价", re.I)
-AVAILABLE_CUES = re.compile(r"in stock|available|有货|现货|有没有|do you have|有卖", re.I)
+
+__all__ = [
+    "Catalog",
+    "Offer",
+    "Query",
+    "currency_of",
+    "money",
+    "parse_price",
+]
 
 
 def currency_of(product: Product) -> str:
@@ -152,25 +57,58 @@ def currency_of(product: Product) -> str:
 
 
 def money(value: Any, currency: str = "USD") -> str:
-    """'$12.30' / '¥97' in the currency's own way."""
+    """'$12.30' / '$500' / '¥97' / '¥12.50': the currency's symbol, whole amounts without cents."""
     amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    if currency == "CNY":
-        return f"¥{amount.normalize():f}" if amount == amount.to_integral() else f"¥{amount}"
-    return f"${amount}"
+    symbol = "¥" if currency == "CNY" else "$"
+    if amount == amount.to_integral():
+        return f"{symbol}{amount.to_integral():f}"
+    return f"{symbol}{amount}"
 
 
 @dataclass
 class Query:
     types: list[str] = field(default_factory=list)
+    """Product ids named, in the order the shopper named them."""
     category: str | None = None
     min_price: Decimal | None = None
     max_price: Decimal | None = None
     values: list[str] = field(default_factory=list)
+    """Option values asked for, lower case; ``key=value`` for a yes/no feature (waterproof)."""
     only_available: bool = False
 
     @property
     def empty(self) -> bool:
-        return not (self.types or self.category or self.values or self.min_price or self.max_price)
+        return not (
+            self.types
+            or self.category
+            or self.values
+            or self.min_price is not None
+            or self.max_price is not None
+        )
+
+    @property
+    def priced(self) -> bool:
+        return self.min_price is not None or self.max_price is not None
+
+    def dump(self) -> dict[str, Any]:
+        return {
+            "types": self.types,
+            "category": self.category,
+            "min": None if self.min_price is None else str(self.min_price),
+            "max": None if self.max_price is None else str(self.max_price),
+            "values": self.values,
+        }
+
+    @classmethod
+    def load(cls, raw: dict[str, Any] | None) -> Query:
+        raw = raw or {}
+        return cls(
+            types=list(raw.get("types") or []),
+            category=raw.get("category"),
+            min_price=None if raw.get("min") is None else Decimal(str(raw["min"])),
+            max_price=None if raw.get("max") is None else Decimal(str(raw["max"])),
+            values=list(raw.get("values") or []),
+        )
 
 
 @dataclass
@@ -183,30 +121,62 @@ class Offer:
     price: Decimal
     available: bool
     currency: str
+    stock: int | None = None
     score: float = 0.0
 
     def title(self, lang: str) -> str:
         name = self.name_zh if lang == "zh" and self.name_zh else self.name
         return _untrusted_identifiers(name)
 
+    def option_text(self, lang: str) -> str:
+        if lang == "zh":
+            return "，".join(option_value_zh(str(v), k) for k, v in self.options.items())
+        return ", ".join(str(v) for v in self.options.values())
+
     def describe(self, lang: str) -> str:
-        opts = ", ".join(
-            (ZH_OPTION_VALUES.get(str(v), str(v)) if lang == "zh" else str(v))
-            for v in self.options.values()
-        )
-        return f"{self.title(lang)} ({opts})" if opts else self.title(lang)
+        opts = self.option_text(lang)
+        if not opts:
+            return self.title(lang)
+        return f"{self.title(lang)}（{opts}）" if lang == "zh" else f"{self.title(lang)} ({opts})"
+
+    def has(self, value: str) -> bool:
+        return has_value(self.options, value)
 
     def card(self, lang: str) -> dict[str, Any]:
         return {
             "product_id": self.product_id,
             "variant_id": self.variant_id,
             "name": self.title(lang),
-            "options": self.options,
+            "options": (
+                {option_name_zh(k): option_value_zh(str(v), k) for k, v in self.options.items()}
+                if lang == "zh"
+                else self.options
+            ),
             "price": str(self.price),
             "currency": self.currency,
             "price_text": money(self.price, self.currency),
             "available": self.available,
+            **({"stock": self.stock} if self.stock is not None else {}),
         }
+
+
+def has_value(options: dict[str, Any], value: str) -> bool:
+    """Whether a variant's options include ``value`` (``key=value`` for one option)."""
+    if "=" in value:
+        key, _, want = value.partition("=")
+        return any(k.lower() == key and str(v).lower() == want for k, v in options.items())
+    for v in options.values():
+        low = str(v).lower()
+        if low == value or _grey(low) == _grey(value):
+            return True
+        # "1tb" asks for "1TB SSD"; "15寸" was rewritten to "15-inch"
+        if re.search(r"\d", value) and low.split()[0] == value:
+            return True
+    return False
+
+
+def _grey(word: str) -> str:
+    return word.replace("gray", "grey")
 
 
 _PLANTED = re.compile(r"#?\b[Ww]\d{7}\b|[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -218,164 +188,347 @@ def _untrusted_identifiers(name: str) -> str:
     return _PLANTED.sub("", name).strip()
 
 
-def _amount(raw: str) -> Decimal:
-    return Decimal(raw.replace(",", ""))
+# --------------------------------------------------------------------------- prices
+
+_AMT = r"(\d+(?:[.,]\d+)?)(\s*k\b|千|万)?"
+_CUR_BEFORE = r"(?:[$¥￥]|usd\s*|rmb\s*|us\$)?\s*"
+_CUR_AFTER = r"\s*(?:dollars?|bucks|usd|rmb|yuan|元|块钱|块|圆|美元|美金|刀)?"
+_MONEY = _CUR_BEFORE + _AMT + _CUR_AFTER
+_BETWEEN = re.compile(
+    r"(?:between|from|在)?\s*" + _MONEY + r"\s*(?:and|to|-|–|~|～|到|至|和)\s*" + _MONEY,
+    re.I,
+)
+_UNDER = re.compile(
+    r"(?:under|below|less than|cheaper than|lower than|at most|up to|no more than|not more than|"
+    r"within|max(?:imum)?|budget(?: is| of)?|spend(?:ing)?(?: up to)?|<|不超过|不到|低于|少于|"
+    r"小于|不高于|最多|顶多|预算(?:是|在|为|有)?|控制在)\s*" + _MONEY,
+    re.I,
+)
+_UNDER_AFTER = re.compile(
+    _MONEY + r"\s*(?:or (?:less|under|below|cheaper)|max\b|tops\b|以下|以内|之内|内|封顶)", re.I
+)
+_OVER = re.compile(
+    r"(?:over|above|more than|at least|higher than|>|高于|超过|不低于|至少)\s*" + _MONEY, re.I
+)
+_OVER_AFTER = re.compile(_MONEY + r"\s*(?:or more|and up|plus|以上|起)", re.I)
+_AROUND = re.compile(
+    r"(?:around|about|roughly|approximately|approx\.?|~|大概|大约|差不多|左右)\s*" + _MONEY, re.I
+)
+_AROUND_AFTER = re.compile(_MONEY + r"\s*(?:左右|上下|ish\b)", re.I)
+_PRICEY = re.compile(
+    r"[$¥￥]|元|块|dollar|bucks|budget|price|cost|预算|价|钱|usd|rmb|under|below|以下|以内", re.I
+)
+
+
+def _amount(raw: str, scale: str | None) -> Decimal:
+    value = Decimal(raw.replace(",", ""))
+    scale = (scale or "").strip().lower()
+    if scale in ("k", "千"):
+        value *= 1000
+    elif scale == "万":
+        value *= 10000
+    return value
 
 
 def parse_price(text: str) -> tuple[Decimal | None, Decimal | None]:
-    low = text.lower()
+    """(min, max) named in the text, in whatever currency the shopper meant."""
+    low = zh_numerals(text.lower())
+    low = re.sub(r"(\d)\s*(?:英寸|寸|inch|in\b|\"|-inch)", r"\1-inch", low)  # not a price
+    low = re.sub(r"(\d+)\s*(?:码|号)", "", low)
     m = _BETWEEN.search(low)
-    if m and (_PRICEY.search(low) or "between" in low or "之间" in low):
-        a, b = sorted((_amount(m.group(1)), _amount(m.group(2))))
-        if b > 20:  # not "size 8 to 9"
-            return a, b
-    m = _UNDER.search(low) or _UNDER_ZH.search(low)
     if m:
-        return None, _amount(m.group(1)) * (1000 if re.search(r"\d\s*k\b", m.group(0)) else 1)
-    m = _OVER.search(low) or _OVER_ZH.search(low)
+        a = _amount(m.group(1), m.group(2))
+        b = _amount(m.group(3), m.group(4))
+        near = low[max(0, m.start() - 12) : m.end() + 8]
+        if b > 20 and (
+            _PRICEY.search(near) or "between" in m.group(0) or "之间" in low[m.end() : m.end() + 4]
+        ):
+            lo, hi = sorted((a, b))
+            return lo, hi
+    for pattern in (_AROUND, _AROUND_AFTER):
+        m = pattern.search(low)
+        if m and not re.search(r"(?:hours?|小时|ml|毫升|mm|gb|tb|-inch|pieces|片)", m.group(0)):
+            mid = _amount(m.group(1), m.group(2))
+            return (mid * Decimal("0.8")).quantize(Decimal("1")), (mid * Decimal("1.2")).quantize(
+                Decimal("1")
+            )
+    m = _UNDER.search(low) or _UNDER_AFTER.search(low)
     if m:
-        return _amount(m.group(1)), None
+        return None, _amount(m.group(1), m.group(2))
+    m = _OVER.search(low) or _OVER_AFTER.search(low)
+    if m and not re.search(r"hours?|小时|ml|mah", low[m.end() : m.end() + 6]):
+        return _amount(m.group(1), m.group(2)), None
     return None, None
 
 
-class Catalog:
-    """The store's products, loaded once per turn (50-odd products: small)."""
+# --------------------------------------------------------------------------- the catalogue
 
-    def __init__(self, session: Session) -> None:
+
+def popularity(session: Session) -> dict[str, int]:
+    """Distinct customers who ordered each product (so one heavy buyer is one vote)."""
+    rows = session.execute(
+        select(OrderItem.product_id, func.count(func.distinct(Order.customer_id)))
+        .join(Order, Order.id == OrderItem.order_id)
+        .group_by(OrderItem.product_id)
+    )
+    return {pid: int(n) for pid, n in rows}
+
+
+def _en_name(p: Product) -> str:
+    name = p.name_en or p.name if p.language == "zh" else p.name
+    return re.sub(r"\s*\(.*?\)\s*$", "", name)
+
+
+class Catalog:
+    """The store's products, loaded once per turn (60-odd products: small)."""
+
+    def __init__(self, session: Session, lang: str = "en") -> None:
+        self.session = session
+        self.lang = lang
         self.products = list(
-            session.scalars(select(Product).options(selectinload(Product.variants))).all()
+            session.scalars(
+                select(Product).options(selectinload(Product.variants)).order_by(Product.id)
+            ).all()
         )
+        self._popular: dict[str, int] | None = None
+
+    # ---------------------------------------------------------------- offers
+
+    def prefer(self, products: list[Product]) -> list[Product]:
+        """The shopper's own store first: zh products for a zh shopper, else the others."""
+        if self.lang == "zh":
+            own = [p for p in products if p.language == "zh"]
+        else:
+            own = [p for p in products if p.language != "zh"]
+        return own or products
 
     def offers(self, products: list[Product] | None = None) -> list[Offer]:
         out = []
-        for p in products if products is not None else self.products:
-            zh = p.name_zh or (p.name if p.language == "zh" else chinese_name(p.name) or "")
-            en = p.name_en or p.name if p.language == "zh" else p.name
+        for p in products if products is not None else self.prefer(self.products):
+            if p.language == "zh":
+                zh, en = p.name, _en_name(p)
+            else:
+                zh, en = p.name_zh or chinese_name(p.name) or p.name, p.name
             for v in p.variants:
                 out.append(
                     Offer(
                         p.id,
                         v.id,
-                        en if p.language != "zh" else p.name,
+                        en if p.language != "zh" else p.name if self.lang == "zh" else en,
                         zh,
                         dict(v.options or {}),
                         Decimal(str(v.price)),
                         bool(v.available),
                         currency_of(p),
+                        v.stock,
                     )
                 )
         return out
 
     def by_variant(self, variant_id: str) -> Offer | None:
-        return next((o for o in self.offers() if o.variant_id == variant_id), None)
-
-    def types_in(self, text: str) -> list[Product]:
-        low = text.lower()
-        found: list[tuple[int, Product]] = []
-        names = english_names(text)
         for p in self.products:
-            words = {p.name.lower(), (p.name_en or "").lower(), (p.name_zh or "").lower()}
-            words |= {w + "s" for w in list(words) if w}
-            words |= {w.replace("-", "") for w in list(words)} | {
-                w.replace("-", " ") for w in list(words)
-            }
-            last = p.name.lower().split()[-1]
-            if len(p.name.split()) > 1 and last not in (
+            if any(v.id == variant_id for v in p.variants):
+                return next(o for o in self.offers([p]) if o.variant_id == variant_id)
+        return None
+
+    def product(self, product_id: str) -> Product | None:
+        return next((p for p in self.products if p.id == product_id), None)
+
+    def popular(self) -> dict[str, int]:
+        if self._popular is None:
+            self._popular = popularity(self.session)
+        return self._popular
+
+    # ---------------------------------------------------------------- reading the text
+
+    def types_in(self, text: str, prefer: bool = True) -> list[Product]:
+        """Products the text names, in the order it names them (own store first)."""
+        low = " " + text.lower() + " "
+        found: dict[str, tuple[int, int, Product]] = {}
+
+        def hit(p: Product, pos: int, length: int) -> None:
+            old = found.get(p.id)
+            if old is None or (length, -pos) > (old[1], -old[0]):
+                found[p.id] = (pos, length, p)
+
+        by_en: dict[str, list[Product]] = {}
+        for p in self.products:
+            by_en.setdefault(_en_name(p).lower(), []).append(p)
+        for p in self.products:
+            en = _en_name(p).lower()
+            words = {en, en + "s", en.replace("-", ""), en.replace("-", " "), en + "es"}
+            last = en.split()[-1]
+            if len(en.split()) > 1 and last not in (
                 "set",
                 "machine",
                 "kit",
                 "camera",
                 "watch",
                 "maker",
+                "box",
+                "book",
+                "cleaner",
+                "bed",
+                "clock",
             ):
                 words |= {last, last + "s"}
-            words.discard("")
-            hits = [
-                low.find(w)
-                for w in words
-                if re.search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", low)
-                or (not w.isascii() and w in low)
-            ]
-            if p.name in names:
-                hits.append(100 + names.index(p.name))
-            if hits:
-                found.append(
-                    (min(h for h in hits if h >= 0) if any(h >= 0 for h in hits) else 0, p)
+            for w in words:
+                m = re.search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", low)
+                if m:
+                    hit(p, m.start(), len(w))
+            if p.language == "zh":
+                name = p.name
+                for size in range(len(name), 1, -1):
+                    for i in range(len(name) - size + 1):
+                        part = name[i : i + size]
+                        if part in ZH_GENERIC:
+                            continue
+                        pos = low.find(part.lower())
+                        if pos >= 0:
+                            hit(p, pos, size)
+        for word, names in EN_SYNONYMS.items():
+            m = re.search(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", low)
+            if m:
+                for name in names:
+                    for p in by_en.get(name.lower(), []):
+                        hit(p, m.start(), len(word))
+        for word, names in ZH_PRODUCT_WORDS.items():
+            pos = low.find(word)
+            if pos >= 0:
+                for name in names:
+                    for p in by_en.get(name.lower(), []):
+                        hit(p, pos, len(word))
+        zh_names = english_names(text)
+        for name in zh_names:
+            for p in by_en.get(name.lower(), []):
+                word = next(
+                    (w for w in _zh_words_for(name) if w.lower() in low), chinese_name(name) or ""
                 )
+                hit(p, max(low.find(word.lower()), 0), len(word))
         if not found:
             return []
-        exact = [p for _, p in found if re.search(r"(?<![a-z])" + re.escape(p.name.lower()), low)]
-        if exact:  # "smart watch" beats "watch"
-            found = [
-                (i, p)
-                for i, p in found
-                if p in exact or not any(p.name.lower() in e.name.lower() for e in exact)
-            ]
-        return [p for _, p in sorted(found, key=lambda x: x[0])]
+        rows = sorted(found.values(), key=lambda x: (x[0], -x[1]))
+        # a longer name at the same place beats a shorter one inside it ("smart watch" / "watch")
+        best: list[tuple[int, int, Product]] = []
+        for pos, length, p in rows:
+            inside = any(
+                b_pos <= pos and pos + length <= b_pos + b_len and length < b_len
+                for b_pos, b_len, _ in best
+            )
+            if not inside:
+                best = [
+                    b
+                    for b in best
+                    if not (pos <= b[0] and b[0] + b[1] <= pos + length and b[1] < length)
+                ]
+                best.append((pos, length, p))
+        prods = [p for _, _, p in sorted(best, key=lambda x: x[0])]
+        return self.prefer(prods) if prefer else prods
 
     def category_in(self, text: str) -> tuple[str | None, list[Product]]:
         low = text.lower()
+        own = self.prefer(self.products)
+        for p in own:  # the store's own category names (水杯, 数码 …)
+            if p.category and len(p.category) > 1 and p.category.lower() in low:
+                return p.category, [q for q in own if q.category == p.category]
         for key, words in CATEGORIES.items():
-            if any(w in low for w in words):
-                names = set(TAU2_CATEGORY[key])
+            if any(re.search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", low) for w in words):
+                names = {n.lower() for n in TAU2_CATEGORY.get(key, ())}
                 prods = [
                     p
-                    for p in self.products
-                    if p.name in names or (p.category and any(w in p.category for w in words))
+                    for p in own
+                    if _en_name(p).lower() in names
+                    or (p.category and any(w in p.category.lower() for w in words))
                 ]
                 if prods:
                     return key, prods
-        for p in self.products:  # the store's own category names (水杯, 数码 …)
-            if p.category and len(p.category) > 1 and p.category.lower() in low:
-                return p.category, [q for q in self.products if q.category == p.category]
         return None, []
 
     def values_in(self, text: str, products: list[Product]) -> list[str]:
-        low = " " + text.lower() + " "
-        for zh, en in sorted(ZH_VALUES.items(), key=lambda kv: -len(kv[0])):
-            if zh in low:
-                low = low.replace(zh, f" {en.lower()} ")
+        """Option values of ``products`` the text asks for (lower case)."""
+        low = " " + normalise_units(zh_numerals(text.lower())) + " "
+        extra: list[str] = []
+        rest = low
+        for zh, ens in sorted(ZH_VALUES.items(), key=lambda kv: -len(kv[0])):
+            if zh in rest:
+                extra.extend(ens)
+                rest = rest.replace(zh, " ")
+        alt = low + " " + " ".join(extra) + " "
         values: set[str] = set()
-        for p in products or self.products:
+        pool = products or self.prefer(self.products)
+        seen: set[tuple[str, str]] = set()
+        for p in pool:
+            siblings: dict[str, set[str]] = {}
             for v in p.variants:
-                for val in (v.options or {}).values():
-                    val_l = str(val).lower()
-                    if not val_l or val_l in ("no", "yes", "none"):
+                for key, val in (v.options or {}).items():
+                    siblings.setdefault(key, set()).add(str(val).lower())
+            for v in p.variants:
+                for key, val in (v.options or {}).items():
+                    if (key, str(val)) in seen:
                         continue
-                    if val_l.isascii():
-                        if re.search(r"(?<![a-z0-9])" + re.escape(val_l) + r"(?![a-z0-9])", low):
-                            values.add(val_l)
-                    elif val_l in low:
-                        values.add(val_l)
-        # "space grey" named: drop "grey" alone
-        return sorted(v for v in values if not any(v != w and v in w for w in values))
+                    seen.add((key, str(val)))
+                    val_l = str(val).lower()
+                    others = siblings[key] - {val_l}
+                    if _value_named(key.lower(), val_l, low, alt) or _zh_part_named(
+                        val_l, others, low
+                    ):
+                        values.add(
+                            f"{key.lower()}={val_l}" if val_l in ("yes", "no", "none") else val_l
+                        )
+        # "space grey" named: drop "grey" alone; "1tb ssd" named: not also "1tb"
+        return sorted(
+            v for v in values if not any(v != w and "=" not in w and v in w for w in values)
+        )
 
     def parse(self, text: str) -> Query:
         q = Query()
         prods = self.types_in(text)
+        if prods:
+            # the other store's product of that type, when only it has the options asked for
+            # (续航8小时的无线耳机: the Chinese store's earbuds have no battery option)
+            everyone = self.types_in(text, prefer=False)
+            mine, theirs = self.values_in(text, prods), self.values_in(text, everyone)
+            if theirs and not mine:
+                prods = [p for p in everyone if any(_has_any(p, v) for v in theirs)] or prods
         q.types = [p.id for p in prods]
         if not prods:
             q.category, cat = self.category_in(text)
             prods = cat
         q.min_price, q.max_price = parse_price(text)
         q.values = self.values_in(text, prods)
-        q.only_available = bool(re.search(r"in stock|有货|现货", text, re.I))
+        q.only_available = bool(re.search(r"in stock|有货|现货|available", text, re.I))
         return q
+
+    # ---------------------------------------------------------------- search
+
+    def pool(self, q: Query) -> list[Offer]:
+        if q.types:
+            order = {pid: i for i, pid in enumerate(q.types)}
+            prods = sorted((p for p in self.products if p.id in order), key=lambda p: order[p.id])
+        else:
+            prods = self.category_products(q.category)
+        return self.offers(prods)
+
+    def category_products(self, category: str | None) -> list[Product]:
+        own = self.prefer(self.products)
+        if category is None:
+            return own
+        names = {n.lower() for n in TAU2_CATEGORY.get(category, ())}
+        words = CATEGORIES.get(category, ())
+        return [
+            p
+            for p in own
+            if _en_name(p).lower() in names
+            or p.category == category
+            or (p.category and any(w in p.category.lower() for w in words))
+        ]
 
     def search(self, q: Query, within: list[Offer] | None = None) -> tuple[list[Offer], bool]:
         """(offers, exact): the variants that fit, best first; else the closest, cheapest first."""
-        if within is not None:
-            pool = within
-        else:
-            prods = (
-                [p for p in self.products if p.id in q.types]
-                if q.types
-                else (self.category_in_products(q))
-            )
-            pool = self.offers(prods)
+        pool = list(within) if within is not None else self.pool(q)
+        pop = self.popular()
         for o in pool:
-            vals = {str(v).lower() for v in o.options.values()}
-            o.score = sum(1 for v in q.values if v in vals) + (0.5 if o.available else 0)
+            o.score = float(sum(1 for v in q.values if o.has(v)))
 
         def fits_price(o: Offer) -> bool:
             return (q.max_price is None or o.price <= q.max_price) and (
@@ -389,19 +542,139 @@ class Catalog:
             if fits_price(o) and o.score >= need and (o.available or not q.only_available)
         ]
         if exact:
-            exact.sort(key=lambda o: (-o.score, o.price))
+            if q.values or within is not None:
+                exact.sort(key=lambda o: (not o.available, o.price))
+            else:  # a plain "laptops under $X": the best sellers that fit, cheapest variant
+                exact.sort(key=lambda o: (not o.available, -pop.get(o.product_id, 0), o.price))
             return exact, True
+
+        def distance(o: Offer) -> Decimal:
+            if q.max_price is not None and o.price > q.max_price:
+                return o.price - q.max_price
+            if q.min_price is not None and o.price < q.min_price:
+                return q.min_price - o.price
+            return Decimal(0)
+
         close = [o for o in pool if o.available] or pool
-        close.sort(
-            key=lambda o: (
-                -(sum(1 for v in q.values if v in {str(x).lower() for x in o.options.values()})),
-                o.price,
-            )
-        )
+        close.sort(key=lambda o: (-o.score, distance(o), o.price))
         return close, False
 
-    def category_in_products(self, q: Query) -> list[Product]:
-        if q.category is None:
-            return self.products
-        names = set(TAU2_CATEGORY.get(q.category, ()))
-        return [p for p in self.products if p.name in names or p.category == q.category]
+    def recommend(self, q: Query, text: str) -> list[Offer]:
+        """Popular products under the query's constraints, a content match first."""
+        pool = self.pool(q) if (q.types or q.category) else self.offers()
+        offers, exact = self.search(q, within=pool)
+        if not exact:
+            return []
+        pop = self.popular()
+        words = set(re.findall(r"[a-z]{4,}", text.lower()))
+        best: dict[str, Offer] = {}
+        for o in offers:
+            if o.available and o.product_id not in best:
+                best[o.product_id] = o
+        if not best:
+            return []
+
+        def content(o: Offer) -> int:
+            p = self.product(o.product_id)
+            blob = f"{p.description or ''} {p.category or ''} {p.name}".lower() if p else ""
+            return sum(1 for w in words if w in blob)
+
+        return sorted(
+            best.values(), key=lambda o: (-content(o), -pop.get(o.product_id, 0), o.price)
+        )
+
+    def option_values(self, product_id: str) -> dict[str, list[str]]:
+        """Each option's values for one product, in catalogue order."""
+        out: dict[str, list[str]] = {}
+        p = self.product(product_id)
+        for v in p.variants if p else []:
+            for k, val in (v.options or {}).items():
+                out.setdefault(k, [])
+                if str(val) not in out[k]:
+                    out[k].append(str(val))
+        return out
+
+    def key_of(self, value: str, offers: list[Offer]) -> str | None:
+        """The option name ``value`` belongs to among ``offers``."""
+        if "=" in value:
+            return value.partition("=")[0]
+        for o in offers:
+            for k, v in o.options.items():
+                if has_value({k: v}, value):
+                    return k.lower()
+        return None
+
+
+def _has_any(p: Product, value: str) -> bool:
+    return any(has_value(dict(v.options or {}), value) for v in p.variants)
+
+
+def _zh_words_for(english: str) -> tuple[str, ...]:
+    from kefu.assistant._glossary import ZH_PRODUCT_NAMES
+
+    return ZH_PRODUCT_NAMES.get(english, ())
+
+
+_ZH_VALUE_EN = {zh: en for en, zh in OPTION_VALUES_ZH.items()}
+_UNIT_ONLY = re.compile(r"^[\d.]*(?:克|件|键|ml|l|版|罐|单|双)?$")
+
+
+def _zh_part_named(val: str, others: set[str], low: str) -> bool:
+    """A Chinese value named by a part only it has: 双罐 for 500克双罐, 除甲醛 for 除甲醛版."""
+    if val.isascii() or len(val) < 3:
+        return False
+    for size in range(len(val) - 1, 1, -1):
+        for i in range(len(val) - size + 1):
+            part = val[i : i + size]
+            if part.isascii() or _UNIT_ONLY.match(part) or any(part in o for o in others):
+                continue
+            if part in low:
+                return True
+    return False
+
+
+def _value_named(key: str, val: str, low: str, alt: str) -> bool:
+    """Whether option ``key``'s value ``val`` is asked for in the text (``alt``: with the
+    Chinese option words added in English)."""
+    if not val or val in ("none",):
+        return False
+    if val in ("yes", "no"):
+        feature = key.replace("water resistance", "waterproof")
+        named = re.search(r"(?<![a-z])" + re.escape(feature) + r"(?![a-z])", alt) or (
+            feature == "waterproof" and "防水" in low
+        )
+        if not named:
+            return False
+        negated = re.search(r"(?:not|non|no|不)[- ]?" + re.escape(feature) + "|不防水", alt)
+        return (val == "no") == bool(negated)
+    if val.isascii():
+        if val.isdigit():  # a shoe size or a piece count: only when it is said to be one
+            return bool(
+                re.search(
+                    r"(?:size|尺码|码数|sz)\s*" + val + r"(?!\d)|(?<!\d)" + val + r"\s*(?:码|号)",
+                    low,
+                )
+                or (key == "pieces" and re.search(r"(?<!\d)" + val + r"\s*(?:pieces?|pcs|片)", low))
+            )
+        for form in dict.fromkeys((val, normalise_units(val))):
+            pattern = r"(?<![a-z0-9])" + re.escape(form) + r"(?![a-z0-9])"
+            if re.search(pattern, alt) or re.search(pattern.replace("grey", "gr[ae]y"), alt):
+                return True
+        first = val.split()[0]
+        if re.search(r"\d", first) and len(val.split()) > 1:  # "1tb" for "1TB SSD"
+            return bool(re.search(r"(?<![a-z0-9.])" + re.escape(first) + r"(?![a-z0-9])", alt))
+        return False
+    # a value written in Chinese (the Chinese store): 黑色 / 黑的 / black
+    if val in low:
+        return True
+    if (
+        val.endswith("色")
+        and len(val) >= 2
+        and re.search(re.escape(val[:-1]) + r"(?:色|的|款|$|\s|吗|呢|有)", low)
+    ):
+        return True
+    english = _ZH_VALUE_EN.get(val)
+    if english and re.search(r"(?<![a-z])" + re.escape(english) + r"(?![a-z])", low):
+        return True
+    m = re.search(r"([红橙黄绿青蓝紫黑白灰粉棕金银])(?:色|的)", low)
+    return bool(m and m.group(1) in val and key in ("颜色", "color", "花色"))
