@@ -61,7 +61,6 @@ ORDER_FIELDS = ",".join(
         "*payment_collections.payments",
         "*payment_collections.payments.refunds",
         "*returns",
-        "*order_change",
     ]
 )
 
@@ -189,7 +188,8 @@ class MedusaBackend(BuiltinBackend):
             "/admin/products",
             "products",
             fields="id,title,external_id,metadata,*variants,*variants.options,"
-            "*variants.options.option,+variants.inventory_quantity,*variants.prices",
+            "*variants.options.option,*variants.prices,"
+            "*variants.inventory_items.inventory.location_levels",
         )
         return [_product_record(p) for p in rows]
 
@@ -238,6 +238,13 @@ class MedusaBackend(BuiltinBackend):
 
     def _order_record(self, row: dict[str, Any]) -> Record:
         order_id = _kefu_order_id(row)
+        if "kefu_changes" not in row:  # edits and exchanges live in the order's changes
+            row["kefu_changes"] = (
+                self.admin.get(
+                    f"/admin/orders/{row['id']}/changes", fields="id,change_type,status"
+                ).get("order_changes")
+                or []
+            )
         self._orders[order_id] = str(row["id"])
         method = str((row.get("metadata") or {}).get("payment_method_id") or "")
         items: list[dict[str, Any]] = []
@@ -630,9 +637,10 @@ def _status(row: dict[str, Any]) -> str:
     """tau2's status words for a Medusa order."""
     if row.get("status") == "canceled":
         return "cancelled"
-    change = row.get("order_change") or {}
-    kind = change.get("change_type")
-    if kind == "exchange" and change.get("status") in ("requested", "pending", "confirmed"):
+    kinds = {
+        (str(c.get("change_type")), str(c.get("status"))) for c in row.get("kefu_changes") or []
+    }
+    if {("exchange", "requested"), ("exchange", "confirmed")} & kinds:
         return "exchange requested"
     returns = [r for r in row.get("returns") or [] if r.get("status") not in ("canceled", "open")]
     if any(r.get("exchange_id") for r in returns):
@@ -644,7 +652,7 @@ def _status(row: dict[str, Any]) -> str:
         return "delivered"
     if fulfilment in ("shipped", "partially_shipped", "fulfilled", "partially_fulfilled"):
         return "processed"
-    if kind == "edit" and change.get("status") == "confirmed":
+    if ("edit", "confirmed") in kinds:
         return "pending (item modified)"
     return "pending"
 
@@ -655,11 +663,12 @@ def _product_record(row: dict[str, Any]) -> Record:
         sku = str(v.get("sku") or v["id"])
         usd = next((p for p in v.get("prices") or [] if p.get("currency_code") == "usd"), None)
         price = usd or ((v.get("prices") or [{}])[0])
-        available = (
-            not v.get("manage_inventory")
-            or bool(v.get("allow_backorder"))
-            or int(v.get("inventory_quantity") or 0) > 0
+        in_stock = sum(
+            float(level.get("available_quantity") or 0)
+            for link in v.get("inventory_items") or []
+            for level in (link.get("inventory") or {}).get("location_levels") or []
         )
+        available = not v.get("manage_inventory") or bool(v.get("allow_backorder")) or in_stock > 0
         variants[sku] = {
             "item_id": sku,
             "options": {
