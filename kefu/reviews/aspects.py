@@ -61,6 +61,19 @@ _TERMS_ZH: dict[Aspect, tuple[str, ...]] = {
         "味道",
         "口感",
         "音质",
+        "性能",
+        "续航",
+        "电池",
+        "电量",
+        "充电",
+        "异味",
+        "噪音",
+        "运行",
+        "好用",
+        "难用",
+        "坏的",
+        "散架",
+        "收到就是坏",
     ),
     "shipping": (
         "物流",
@@ -75,7 +88,22 @@ _TERMS_ZH: dict[Aspect, tuple[str, ...]] = {
         "收到货",
         "顺丰",
         "快递员",
-        "速度",
+        "快递小哥",
+        "包裹",
+        "下单",
+        "发出",
+        "寄出",
+        "寄",
+        "签收",
+        "快递柜",
+        "次日达",
+        "当日达",
+        "等了",
+        "才到",
+        "能到",
+        "刚到",
+        "送到",
+        "到了",
     ),
     "price": (
         "价格",
@@ -95,15 +123,34 @@ _TERMS_ZH: dict[Aspect, tuple[str, ...]] = {
         "降价",
         "差价",
         "值这个价",
+        "贵",
+        "便宜点",
+        "活动价",
+        "亏了",
+        "块",
     ),
-    "service": ("客服", "服务", "态度", "卖家", "商家", "掌柜", "售后", "店家", "回复", "退换"),
+    "service": (
+        "客服",
+        "服务",
+        "态度",
+        "卖家",
+        "商家",
+        "掌柜",
+        "老板",
+        "售后",
+        "店家",
+        "回复",
+        "退换",
+        "退款",
+        "保修",
+        "换货",
+    ),
     "packaging": (
         "包装",
         "盒子",
         "箱子",
         "外包装",
         "纸箱",
-        "包裹",
         "封口",
         "泡沫",
         "气泡膜",
@@ -131,6 +178,16 @@ _TERMS_ZH: dict[Aspect, tuple[str, ...]] = {
         "大了",
         "小了",
         "一码",
+        "太短",
+        "太长",
+        "偏短",
+        "偏长",
+        "短了",
+        "长了",
+        "多大码",
+        "什么码",
+        "大一号",
+        "小一号",
     ),
     "authenticity": (
         "正品",
@@ -141,10 +198,10 @@ _TERMS_ZH: dict[Aspect, tuple[str, ...]] = {
         "高仿",
         "假的",
         "防伪",
-        "专柜",
         "原装",
         "盗版",
         "真品",
+        "真货",
     ),
     "description_match": (
         "与描述不符",
@@ -166,6 +223,13 @@ _TERMS_ZH: dict[Aspect, tuple[str, ...]] = {
         "与描述",
         "详情页",
         "实物",
+        "图片",
+        "照片",
+        "商品图",
+        "主图",
+        "宣传的",
+        "宣传",
+        "描述",
     ),
 }
 
@@ -192,6 +256,18 @@ _TERMS_EN: dict[Aspect, tuple[str, ...]] = {
         "battery",
         "works",
         "worked",
+        "performance",
+        "smell",
+        "smells",
+        "odor",
+        "noise",
+        "noisy",
+        "charges",
+        "charging",
+        "arrived broken",
+        "arrived damaged",
+        "arrived dead",
+        "came broken",
     ),
     "shipping": (
         "shipping",
@@ -213,6 +289,19 @@ _TERMS_EN: dict[Aspect, tuple[str, ...]] = {
         "same day",
         "driver",
         "order was",
+        "arrive",
+        "arrives",
+        "deliver",
+        "package",
+        "parcel",
+        "parcel locker",
+        "signed for",
+        "order today",
+        "ordered",
+        "ships",
+        "took ages",
+        "took forever",
+        "next day delivery",
     ),
     "price": (
         "price",
@@ -226,9 +315,13 @@ _TERMS_EN: dict[Aspect, tuple[str, ...]] = {
         "pricey",
         "affordable",
         "bargain",
-        "money",
         "deal",
-        "worth",
+        "on sale",
+        "steal",
+        "discount",
+        "dollars",
+        "than elsewhere",
+        "more than usual",
     ),
     "service": (
         "service",
@@ -245,10 +338,12 @@ _TERMS_EN: dict[Aspect, tuple[str, ...]] = {
         "helpdesk",
         "vendor",
         "warranty",
+        "after-sales",
+        "sales",
     ),
     "packaging": (
         "packaging",
-        "package",
+        "packaged",
         "packed",
         "box",
         "boxes",
@@ -256,8 +351,6 @@ _TERMS_EN: dict[Aspect, tuple[str, ...]] = {
         "wrapped",
         "packing",
         "bubble wrap",
-        "parcel",
-        "seal",
         "sealed",
         "gift box",
     ),
@@ -286,6 +379,18 @@ _TERMS_EN: dict[Aspect, tuple[str, ...]] = {
         "larger than",
         "true to size",
         "sleeves",
+        "runs big",
+        "run big",
+        "run small",
+        "runs a little large",
+        "runs a little small",
+        "runs a bit large",
+        "runs a bit small",
+        "dimensions",
+        "smaller",
+        "a size too big",
+        "a size too small",
+        "size up",
     ),
     "authenticity": (
         "genuine",
@@ -297,15 +402,17 @@ _TERMS_EN: dict[Aspect, tuple[str, ...]] = {
         "replica",
         "original",
         "real thing",
+        "real deal",
         "not real",
         "imitation",
+        "serial number",
     ),
     "description_match": (
         "not as described",
         "not as pictured",
         "as described",
         "as pictured",
-        "as advertised",
+        "described as",
         "the picture",
         "the pictures",
         "the photos",
@@ -313,6 +420,11 @@ _TERMS_EN: dict[Aspect, tuple[str, ...]] = {
         "listing",
         "false advertising",
         "color difference",
+        "pictures",
+        "photos",
+        "overstated",
+        "what they claim",
+        "the description",
     ),
 }
 
@@ -368,6 +480,13 @@ _IMPLIED_POLARITY_ZH: dict[str, int] = {
     "图片不符": -1,
     "虚假宣传": -1,
     "虚标": -1,
+    "太短": -1,
+    "太长": -1,
+    "偏短": -1,
+    "偏长": -1,
+    "散架": -1,
+    "收到就是坏": -1,
+    "亏了": -1,
 }
 _IMPLIED_POLARITY_EN: dict[str, int] = {
     "too small": -1,
@@ -411,7 +530,77 @@ _IMPLIED_POLARITY_EN: dict[str, int] = {
     "false advertising": -1,
     "as described": 1,
     "as pictured": 1,
+    "arrived broken": -1,
+    "arrived damaged": -1,
+    "arrived dead": -1,
+    "came broken": -1,
+    "overstated": -1,
+    "a size too big": -1,
+    "a size too small": -1,
+    "runs a little large": -1,
+    "runs a little small": -1,
+    "runs a bit large": -1,
+    "runs a bit small": -1,
+    "steal": 1,
+    "real deal": 1,
+    "took ages": -1,
+    "took forever": -1,
 }
+
+
+_WEAK_ZH: tuple[str, ...] = (
+    "东西",
+    "产品",
+    "宝贝",
+    "商品",
+    "收到的",
+    "外观",
+    "颜值",
+    "样子",
+    "功能",
+    "衣服",
+    "裤子",
+    "鞋子",
+    "鞋",
+    "用着",
+    "用起来",
+)
+_WEAK_EN: tuple[str, ...] = (
+    "product",
+    "item",
+    "items",
+    "gadget",
+    "dress",
+    "shirt",
+    "shoes",
+    "jacket",
+    "features",
+    "looks",
+    "the thing",
+    "this thing",
+    "it broke",
+    "to use",
+)
+"""The product itself, named generically: quality, when the clause has an opinion and no other
+aspect ("东西很好，发货也快", "Great product and fast shipping")."""
+
+_MASK_ZH: tuple[str, ...] = ("不值得买", "值得买", "值得入手", "值得等", "值得")
+_MASK_EN: tuple[str, ...] = (
+    "loose threads",
+    "loose thread",
+    "what arrived",
+    "what came",
+    "worth it",
+    "worth buying",
+    "worth every penny",
+    "worth the wait",
+    "worth the money",
+    "waste of money",
+)
+"""General verdicts that hold an aspect word ("不值得买" is not about the price)."""
+_DAMAGE_ZH = ("破", "压", "烂", "坏", "扁", "漏")
+_DAMAGE_EN = ("smashed", "crushed", "damaged", "torn", "dented", "ripped", "wet", "soaked")
+_CHEAP_QUALITY_EN = ("feel", "look", "smell", "made", "knockoff", "plastic", "fake")
 
 
 @dataclass(frozen=True)
@@ -427,8 +616,16 @@ def _clauses(text: str) -> list[str]:
     return [c.strip() for c in _SPLIT.split(text) if c and c.strip()]
 
 
+def _has(clause: str, term: str, language: str) -> bool:
+    if language == "zh":
+        return term in clause
+    return re.search(rf"\b{re.escape(term)}\b", clause.lower()) is not None
+
+
 def _find_terms(clause: str, language: str) -> list[tuple[Aspect, str]]:
     hits: list[tuple[Aspect, str]] = []
+    for masked in _MASK_ZH if language == "zh" else _MASK_EN:
+        clause = re.sub(re.escape(masked), " ", clause, flags=re.IGNORECASE)
     lowered = clause.lower()
     table = _TERMS_ZH if language == "zh" else _TERMS_EN
     implied = _IMPLIED_POLARITY_ZH if language == "zh" else _IMPLIED_POLARITY_EN
@@ -442,13 +639,34 @@ def _find_terms(clause: str, language: str) -> list[tuple[Aspect, str]]:
             if found:
                 hits.append((aspect, term))
                 break
+    kinds = {a for a, _ in hits}
+    damage = _DAMAGE_ZH if language == "zh" else _DAMAGE_EN
+    parcel = any(t in ("包裹", "package", "parcel") for a, t in hits if a == "shipping")
+    lost = any(_has(clause, t, language) for t in ("丢", "lost", "never arrived", "where"))
+    if parcel and not lost and any(d in lowered for d in damage):
+        # a damaged parcel is a packaging complaint; otherwise a parcel is about delivery
+        hits = [(a, t) for a, t in hits if a != "shipping"]
+        if "packaging" not in kinds:
+            hits.append(("packaging", "包裹" if language == "zh" else "package"))
+    if "service" in kinds and any(
+        _has(clause, t, language) for t in ("快递员", "快递小哥", "courier", "delivery guy")
+    ):
+        hits = [(a, t) for a, t in hits if a != "service"]  # the courier's manners: delivery
+    if ("price", "cheap") in hits and any(w in lowered for w in _CHEAP_QUALITY_EN):
+        hits = [(a, t) for a, t in hits if a != "price"]  # "feels cheap": the product
+    if not hits:
+        weak = _WEAK_ZH if language == "zh" else _WEAK_EN
+        for term in weak:
+            if _has(clause, term, language) and clause_polarity(clause, language, wide=True):
+                hits.append(("quality", term))
+                break
     return hits
 
 
 def _polarity(clause: str, term: str, language: str) -> int:
     implied = (_IMPLIED_POLARITY_ZH if language == "zh" else _IMPLIED_POLARITY_EN).get(term)
     rest = clause.replace(term, " ") if implied is not None else clause
-    opinion = clause_polarity(rest, language)
+    opinion = clause_polarity(rest, language, wide=True)
     if implied is not None:
         return -implied if _negated_before(clause, term, language) else implied
     return opinion
@@ -464,10 +682,19 @@ def _negated_before(clause: str, term: str, language: str) -> bool:
 
 def extract_aspects(text: str, language: str | None = None) -> list[AspectOpinion]:
     """Aspects mentioned in ``text`` with their polarity, in order of first mention."""
+    from kefu.reviews.sentiment import _is_question
+
     lang = language if language in ("zh", "en") else guess_language(text)
     found: dict[Aspect, tuple[int, str]] = {}
+    question = _is_question(text, lang)
+    implied_terms = _IMPLIED_POLARITY_ZH if lang == "zh" else _IMPLIED_POLARITY_EN
     for clause in _clauses(text):
         for aspect, term in _find_terms(clause, lang):
+            if question:
+                # a question names what it asks about ("能发顺丰吗"); it holds no opinion
+                if term not in implied_terms or aspect not in ("quality",):
+                    found.setdefault(aspect, (0, clause))
+                continue
             polarity = _polarity(clause, term, lang)
             previous = found.get(aspect)
             if previous is None or polarity != 0:
@@ -475,7 +702,7 @@ def extract_aspects(text: str, language: str | None = None) -> list[AspectOpinio
     from kefu.reviews.sentiment import analyze_review_sentiment
 
     overall = analyze_review_sentiment(text, lang)
-    sign = {"positive": 1, "negative": -1}.get(overall.label, 0)
+    sign = {"positive": 1, "negative": -1}.get(overall.label, 0) if not question else 0
     if not found and sign:
         # An opinion with no named aspect is about the product itself ("很好用", "junk").
         found["quality"] = (sign, text)
