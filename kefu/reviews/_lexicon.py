@@ -214,6 +214,9 @@ NEUTRAL_CUES_ZH: tuple[str, ...] = (
     "还不知道",
     "也就那样",
     "凑合",
+    "再说",
+    "看看效果",
+    "追评",
 )
 NEUTRAL_CUES_EN: tuple[str, ...] = (
     "haven't used",
@@ -235,6 +238,8 @@ NEUTRAL_CUES_EN: tuple[str, ...] = (
     "some good, some bad",
     "nothing to report",
     "meh",
+    "will see",
+    "we'll see",
 )
 
 QUESTION_ZH: tuple[str, ...] = (
@@ -335,11 +340,22 @@ MORE_NOT_OPINION_ZH: tuple[str, ...] = (
     "快要",
     "准备",
     "干净",
+    "特别",
+    "区别",
+    "别人",
+    "别的",
+    "别家",
+    "分别",
+    "级别",
+    "没想到",
+    "想不到",
+    "没料到",
+    "没想过",
 )
 """Product nouns and fixed words holding an opinion character (香 in 香水, 次 in 一次)."""
 
 PATTERNS_ZH: tuple[tuple[str, int], ...] = (
-    (r"(续航|电池|电量|待机)[^，。！？,.!?]{0,4}(长|久|持久|耐用|给力|强|足)", 1),
+    (r"(续航|电池|电量|待机)[^，。！？,.!?不没]{0,4}(长|久|持久|耐用|给力|强|足)", 1),
     (r"(续航|待机)[^，。！？,.!?]{0,3}(短|差|不行|拉胯)", -1),
     (r"(不比|不输|不亚于|丝毫不逊色于?)[^，。！？,.!?]{0,10}(差|弱|逊色|低|便宜货)?", 1),
     (r"(充电|充电速度)[^，。！？,.!?]{0,2}(很|超|特别|非常)?快", 1),
@@ -355,6 +371,8 @@ PATTERNS_ZH: tuple[tuple[str, int], ...] = (
     (r"(远超|超出|超过)[^，。！？,.!?]{0,2}(预期|期待|想象)", 1),
     (r"(低于|不及|没达到)[^，。！？,.!?]{0,2}(预期|期待)", -1),
     (r"(撑不了|用不了)(多久|几天)", -1),
+    (r"(再也不|不会再|不再|再也不会)(买|来|光顾|回购)", -1),
+    (r"(和|跟|与)(图片|照片|描述|详情页?)[^，。！？,.!?]{0,3}(一样|一致|相符|相同)", 1),
 )
 """Multi-word opinions read before single words (the matched span is then masked)."""
 
@@ -381,7 +399,8 @@ MORE_NEGATIVE_EN = MORE_NEGATIVE_EN | _words(
     rubbish trash issue issues problem problems trouble flaws fault faults sheds shedding lint
     pills pilling frays unraveling ugly hideous tacky overstated exaggerated confusing clunky
     poorly badly disappoint disappoints refused refuses ignoring ignores worthless defect defects
-    quit fails failed failing failure loud pain cheap-looking flaking flaked wobble wobbled"""
+    quit fails failed failing failure loud pain cheap-looking flaking flaked wobble wobbled
+    stutter stutters stuttering"""
 )
 MORE_NEGATORS_EN: frozenset[str] = _words("nowhere zero hasn't haven't hadn't neither nobody")
 TOO_NEGATIVE_EN: frozenset[str] = _words(
@@ -410,6 +429,16 @@ PHRASES_EN: tuple[tuple[str, int], ...] = (
     (r"\b(waste|wasted) of (money|time)\b", -1),
     (r"\b(haven't|hasn't|not) (updated|moved|shipped|arrived)\b", -1),
     (r"\bno better than\b", -1),
+    (r"\b(costs?|paid|pay|priced) more than (usual|elsewhere|before|in stores?)\b", -1),
+    (
+        r"\b(same as|just like|identical to|exactly like|matches) the "
+        r"(picture|pictures|photo|photos|description|listing)\b",
+        1,
+    ),
+    (r"\b(no|without) (colou?r )?difference\b", 1),
+    (r"\btook (days|ages|forever|weeks|a week|a month|so long|too long)\b", -1),
+    (r"\b(never|won't|will not) (buy|order|shop)\w* (this |here |from them )?again\b", -1),
+    (r"\b(didn't|did not|never) (expect|think|thought)\b", 0),
     (r"\b(no worse than|as good as|better than|holds its own)\b", 1),
 )
 """Multi-word opinions read before single words (the matched span is then removed)."""

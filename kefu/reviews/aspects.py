@@ -104,6 +104,8 @@ _TERMS_ZH: dict[Aspect, tuple[str, ...]] = {
         "刚到",
         "送到",
         "到了",
+        "第二天就",
+        "隔天",
     ),
     "price": (
         "价格",
@@ -186,8 +188,6 @@ _TERMS_ZH: dict[Aspect, tuple[str, ...]] = {
         "长了",
         "多大码",
         "什么码",
-        "大一号",
-        "小一号",
     ),
     "authenticity": (
         "正品",
@@ -227,8 +227,6 @@ _TERMS_ZH: dict[Aspect, tuple[str, ...]] = {
         "照片",
         "商品图",
         "主图",
-        "宣传的",
-        "宣传",
         "描述",
     ),
 }
@@ -302,6 +300,8 @@ _TERMS_EN: dict[Aspect, tuple[str, ...]] = {
         "took ages",
         "took forever",
         "next day delivery",
+        "next day",
+        "waited",
     ),
     "price": (
         "price",
@@ -315,7 +315,9 @@ _TERMS_EN: dict[Aspect, tuple[str, ...]] = {
         "pricey",
         "affordable",
         "bargain",
-        "deal",
+        "good deal",
+        "great deal",
+        "special offer",
         "on sale",
         "steal",
         "discount",
@@ -390,7 +392,6 @@ _TERMS_EN: dict[Aspect, tuple[str, ...]] = {
         "smaller",
         "a size too big",
         "a size too small",
-        "size up",
     ),
     "authenticity": (
         "genuine",
@@ -545,6 +546,7 @@ _IMPLIED_POLARITY_EN: dict[str, int] = {
     "real deal": 1,
     "took ages": -1,
     "took forever": -1,
+    "special offer": 1,
 }
 
 
@@ -580,6 +582,10 @@ _WEAK_EN: tuple[str, ...] = (
     "this thing",
     "it broke",
     "to use",
+    "it's",
+    "it is",
+    "it was",
+    "with it",
 )
 """The product itself, named generically: quality, when the clause has an opinion and no other
 aspect ("东西很好，发货也快", "Great product and fast shipping")."""
@@ -600,6 +606,7 @@ _MASK_EN: tuple[str, ...] = (
 """General verdicts that hold an aspect word ("不值得买" is not about the price)."""
 _DAMAGE_ZH = ("破", "压", "烂", "坏", "扁", "漏")
 _DAMAGE_EN = ("smashed", "crushed", "damaged", "torn", "dented", "ripped", "wet", "soaked")
+_NOT_SIZE = ("噪音", "声音", "音量", "噪声", "味道", "气味", "吸力", "noise", "sound", "volume")
 _CHEAP_QUALITY_EN = ("feel", "look", "smell", "made", "knockoff", "plastic", "fake")
 
 
@@ -654,6 +661,12 @@ def _find_terms(clause: str, language: str) -> list[tuple[Aspect, str]]:
         hits = [(a, t) for a, t in hits if a != "service"]  # the courier's manners: delivery
     if ("price", "cheap") in hits and any(w in lowered for w in _CHEAP_QUALITY_EN):
         hits = [(a, t) for a, t in hits if a != "price"]  # "feels cheap": the product
+    if "size" in kinds and "description_match" in kinds:
+        hits = [(a, t) for a, t in hits if a != "size"]  # "smaller than the pictures"
+    if any(a == "size" for a, _ in hits) and any(w in lowered for w in _NOT_SIZE):
+        hits = [(a, t) for a, t in hits if a != "size"]  # "噪音太大": loud, not large
+        if not any(a == "quality" for a, _ in hits):
+            hits.append(("quality", ""))
     if not hits:
         weak = _WEAK_ZH if language == "zh" else _WEAK_EN
         for term in weak:
@@ -668,8 +681,19 @@ def _polarity(clause: str, term: str, language: str) -> int:
     rest = clause.replace(term, " ") if implied is not None else clause
     opinion = clause_polarity(rest, language, wide=True)
     if implied is not None:
+        if implied > 0 and _compared(clause, term, language):
+            return -1 if opinion < 0 or _negated_before(clause, term, language) else 0
         return -implied if _negated_before(clause, term, language) else implied
     return opinion
+
+
+def _compared(clause: str, term: str, language: str) -> bool:
+    """ "和正品差很多", "nothing like the genuine one": the term is the yardstick."""
+    start = clause.lower().find(term)
+    prefix = clause.lower()[max(0, start - (2 if language == "zh" else 14)) : start]
+    if language == "zh":
+        return any(w in prefix for w in ("和", "跟", "与", "比", "像"))
+    return bool(re.search(r"\b(like|than|as) the\s*$|\bthe\s*$", prefix))
 
 
 def _negated_before(clause: str, term: str, language: str) -> bool:
@@ -688,8 +712,17 @@ def extract_aspects(text: str, language: str | None = None) -> list[AspectOpinio
     found: dict[Aspect, tuple[int, str]] = {}
     question = _is_question(text, lang)
     implied_terms = _IMPLIED_POLARITY_ZH if lang == "zh" else _IMPLIED_POLARITY_EN
+    previous_clause: list[Aspect] = []
     for clause in _clauses(text):
-        for aspect, term in _find_terms(clause, lang):
+        terms = _find_terms(clause, lang)
+        if not terms and previous_clause and not question:
+            carried = clause_polarity(clause, lang, wide=True)
+            for aspect in previous_clause:
+                if carried and found[aspect][0] == 0:
+                    # "After-sales won't deal with it, they just stall": the opinion follows
+                    found[aspect] = (1 if carried > 0 else -1, found[aspect][1])
+        previous_clause = [a for a, _ in terms]
+        for aspect, term in terms:
             if question:
                 # a question names what it asks about ("能发顺丰吗"); it holds no opinion
                 if term not in implied_terms or aspect not in ("quality",):
