@@ -59,8 +59,9 @@ THE_DEARER = re.compile(
     r"the (?:most expensive|priciest|dearest)|最贵|哪个贵|哪个更贵|贵的那", re.I
 )
 OPTIONS_Q = re.compile(
-    r"come in|comes in|what (?:colou?rs|sizes|options|materials|capacities|versions)|which "
-    r"(?:colou?rs|sizes|options)|(?:colou?rs|sizes|options) (?:do|does|are|is)|有(?:什么|哪些|几种)"
+    r"come in|comes in|what (?:\w+ )?(?:colou?rs|sizes|options|materials|capacities|versions|"
+    r"lengths|types|styles)|which (?:\w+ )?(?:colou?rs|sizes|options|materials|types)|"
+    r"(?:colou?rs|sizes|options) (?:do|does|are|is)|有(?:什么|哪些|几种)"
     r"(?:颜色|尺码|尺寸|码|规格|款式|型号|版本|容量|选择)|有哪几种|有几种|哪些(?:颜色|尺码|规格)|"
     r"什么(?:颜色|尺码|规格)",
     re.I,
@@ -114,6 +115,24 @@ _ORDINALS = [
     (re.compile(r"\bfifth\b|\b5th\b|第五|第5"), 4),
     (re.compile(r"\blast\b|最后"), -1),
 ]
+WANTS_PRODUCT = re.compile(
+    r"do (?:you|u)(?: guys)? (?:have|sell|carry|stock)|looking for an? \w|want to buy|"
+    r"i'd like to buy|shopping for|有没有卖|有卖|想买|你们卖|卖不卖|"
+    r"有没有(?!办法|人|可能|问题|什么)",
+    re.I,
+)
+"""A shopper asking for a product (that the catalogue may not have)."""
+NOT_A_PRODUCT = re.compile(
+    r"人工|客服|human|agent|person|someone|phone number|电话|hours|营业|门店|store (?:in|near)|"
+    r"location|app\b|website|网站|会员|membership|gift card|礼品卡|积分|points|优惠|打折|折扣|"
+    r"discount|promo|sale\b|deal|help|帮|问题|question|时间|time|多久|how long",
+    re.I,
+)
+MORE_Q = re.compile(
+    r"还有别的|还有其他|其他的|别的款|别的吗|更多|换一批|more options|anything else|other options|"
+    r"what else|\bothers\b|show me more|\bany more\b|something else|other ones",
+    re.I,
+)
 BOTH = re.compile(r"这两|那两|both|them|those|these|这些|那些|they\b|all of", re.I)
 MAX_SHOWN = 5
 CATEGORY_NAMES = {
@@ -136,7 +155,10 @@ def follows_up(turn: Any) -> bool:
     if not turn.state.shown or turn.state.flow is not None:
         return False
     text = turn.u.text
-    if _ordinal(text) or PRICE_Q.search(text) or AVAIL_Q.search(text):
+    if ORDER_WORDS.search(text):
+        return False
+    cues = (PRICE_Q, AVAIL_Q, MORE_Q, CHEAPER, DEARER, COMPARE, OPTIONS_Q, THE_CHEAPER)
+    if _ordinal(text) or any(c.search(text) for c in cues):
         return True
     cat = _catalog.Catalog(turn.session, turn.lang)
     return bool(cat.parse(text).values) or bool(
@@ -160,9 +182,10 @@ def _describe(o: Offer, lang: str) -> str:
     for k, v in o.options.items():
         low = str(v).lower()
         if low in ("yes", "no"):
-            name = option_name_zh(k) if lang == "zh" else k
+            feature = k.replace("water resistance", "waterproof")
+            name = option_name_zh(feature) if lang == "zh" else k
             if lang == "zh":
-                opts.append(name if low == "yes" else f"无{name}")
+                opts.append(name if low == "yes" else f"不{name}")
             else:
                 feature = k.replace("water resistance", "waterproof")
                 opts.append(feature if low == "yes" else f"not {feature}")
@@ -225,12 +248,9 @@ def _value_text(values: list[str], lang: str, offers: list[Offer]) -> str:
         if shown.isdigit() and key.lower() in ("size", "尺码"):
             shown = f"{shown}码" if lang == "zh" else f"size {shown}"
         elif val in ("yes", "no"):
-            name = (
-                option_name_zh(key)
-                if lang == "zh"
-                else key.replace("water resistance", "waterproof")
-            )
-            shown = name if val == "yes" else (f"无{name}" if lang == "zh" else f"not {name}")
+            feature = key.replace("water resistance", "waterproof")
+            name = option_name_zh(feature) if lang == "zh" else feature
+            shown = name if val == "yes" else (f"不{name}" if lang == "zh" else f"not {name}")
         elif lang == "zh":
             shown = option_value_zh(shown, key)
         out.append(shown)
@@ -270,7 +290,7 @@ def _ordinal(text: str) -> list[int]:
 def answer(turn: Any) -> bool:
     """Answer a shopping message; False when it is not one (then the engine goes on)."""
     text, lang, state = turn.u.text, turn.lang, turn.state
-    if turn.u.order_ids or ORDER_WORDS.search(text):
+    if turn.u.order_ids or ORDER_WORDS.search(text) or re.search(r"phone number|电话", text):
         return False
     cat = _catalog.Catalog(turn.session, lang)
     q = cat.parse(text)
@@ -296,21 +316,33 @@ def answer(turn: Any) -> bool:
             return False  # a known customer: the engine's personalised recommendations
         return _recommend(turn, cat, q, text)
     if not (q.types or q.category or (q.priced and SHOP_CUES.search(text))):
+        if WANTS_PRODUCT.search(text) and not NOT_A_PRODUCT.search(text):
+            return _not_carried(turn, cat)
         return False
     if COMPARE.search(text) and _fresh_compare(turn, cat, q):
         return True
     if gift and not q.values:
         return _recommend(turn, cat, q, text)
-    if OPTIONS_Q.search(text) and q.types:
+    if OPTIONS_Q.search(text) and q.types and _lists_options(text, q):
         return _options(turn, cat, q, text)
     if THE_CHEAPER.search(text) or THE_DEARER.search(text):
         return _extreme(turn, cat, q, cat.pool(q), dearer=not THE_CHEAPER.search(text))
     return _search(turn, cat, q)
 
 
+def _lists_options(text: str, q: Query) -> bool:
+    """ "what sizes …" lists; "does it come in 4K?" (a value, no option word) is a yes/no."""
+    named = any(p.search(text) for p, _ in OPTION_KEYS) or re.search(
+        r"options|versions|types|styles|有哪几种|有几种|规格|型号|款式", text, re.I
+    )
+    return bool(named) or not q.values
+
+
 def _refers(text: str, q: Query) -> bool:
     return bool(
         FOLLOW.search(text)
+        or OPTIONS_Q.search(text)
+        or MORE_Q.search(text)
         or q.values
         or q.priced
         or CHEAPER.search(text)
@@ -436,6 +468,21 @@ def _alternatives(cat: Catalog, q: Query, missing: Offer) -> list[Offer]:
 
 
 # --------------------------------------------------------------------------- store / category
+
+
+def _categories(cat: Catalog, lang: str) -> str:
+    names = []
+    for key, (en, zh) in CATEGORY_NAMES.items():
+        prods = cat.category_products(key)
+        if prods and len(prods) < len(cat.prefer(cat.products)):
+            names.append(zh if lang == "zh" else en)
+    return "、".join(names) if lang == "zh" else ", ".join(names)
+
+
+def _not_carried(turn: Any, cat: Catalog) -> bool:
+    """ "do you sell TVs?": not in the catalogue; say so and what the store sells."""
+    turn.say("shop_not_carried", categories=_categories(cat, turn.lang))
+    return True
 
 
 def _store_overview(turn: Any, cat: Catalog) -> bool:
@@ -589,9 +636,11 @@ def _follow_up(turn: Any, cat: Catalog, q: Query, shown: list[Offer]) -> bool:
             among = cat.pool(last) if (last.types or last.category) else shown
             among = [o for o in among if all(o.has(v) for v in last.values + q.values)] or among
         return _extreme(turn, cat, last, among, dearer=not THE_CHEAPER.search(text))
-    if OPTIONS_Q.search(text):
+    if OPTIONS_Q.search(text) and _lists_options(text, q):
         base = _catalog.Query(types=[shown[0].product_id], values=q.values)
         return _options(turn, cat, base, text)
+    if MORE_Q.search(text) and not q.values and not q.priced:
+        return _more(turn, cat, last, shown)
     ref = picked[0] if picked else None
     if ref is None and q.values:
         matching = [o for o in shown if all(o.has(v) for v in q.values)]
@@ -673,6 +722,35 @@ def _follow_up(turn: Any, cat: Catalog, q: Query, shown: list[Offer]) -> bool:
     return True
 
 
+def _more(turn: Any, cat: Catalog, last: Query, shown: list[Offer]) -> bool:
+    """ "anything else?" / "还有别的吗": the next results of the last search."""
+    lang = turn.lang
+    seen = {o.variant_id for o in shown}
+    if turn.state.shop_query.get("recommend"):
+        rows = [o for o in cat.recommend(last, turn.u.text) if o.variant_id not in seen]
+        rows = [o for o in rows if o.product_id not in {s.product_id for s in shown}][:3]
+    else:
+        offers, _ = cat.search(last)
+        several = len({o.product_id for o in offers}) > 1
+        if several:
+            rows = [
+                o
+                for o in _one_per_product(offers)
+                if o.product_id not in {s.product_id for s in shown}
+            ][:3]
+        else:
+            rows = [o for o in offers if o.variant_id not in seen][:3]
+    if not rows:
+        turn.say("shop_no_more")
+        return True
+    turn.say("shop_more", items=_items(rows, lang))
+    flag = bool(turn.state.shop_query.get("recommend"))
+    _show(turn, rows, last)
+    if flag:
+        turn.state.shop_query["recommend"] = True
+    return True
+
+
 def _extreme(turn: Any, cat: Catalog, q: Query, among: list[Offer], dearer: bool) -> bool:
     """ "the cheaper one" / "最便宜的": the cheapest (or dearest) available of ``among``."""
     lang = turn.lang
@@ -703,6 +781,11 @@ def _options(turn: Any, cat: Catalog, q: Query, text: str) -> bool:
     for pattern, names in OPTION_KEYS:
         if pattern.search(text):
             keys += [k for k in pool[0].options if k.lower() in names]
+    low = text.lower()
+    for k in pool[0].options:  # "what frame sizes", "有哪些轴体"
+        words = [k.lower(), option_name_zh(k), *k.lower().split()]
+        if k not in keys and any(len(w) > 1 and w in low for w in words[:2]):
+            keys.append(k)
     asked_keys = {cat.key_of(v, pool) for v in q.values}
     if not keys:
         keys = [

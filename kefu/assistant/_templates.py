@@ -282,6 +282,15 @@ TEMPLATES.update(
             "en": "Sorry, we have no {what} {limit}.",
             "zh": "抱歉，没有{limit}的{what}。",
         },
+        "shop_more": {"en": "More options: {items}.", "zh": "还有这些：{items}。"},
+        "shop_no_more": {
+            "en": "That's everything we have that fits.",
+            "zh": "符合条件的就是这些了。",
+        },
+        "shop_not_carried": {
+            "en": "Sorry, I couldn't find that in our catalogue. We sell {categories}.",
+            "zh": "抱歉，我们的商品目录里没有找到。我们有这些品类：{categories}。",
+        },
         "shop_closest": {
             "en": "The closest options, cheapest first: {items}.",
             "zh": "最接近的选择（从便宜到贵）：{items}。",

@@ -469,8 +469,10 @@ class Catalog:
                     seen.add((key, str(val)))
                     val_l = str(val).lower()
                     others = siblings[key] - {val_l}
-                    if _value_named(key.lower(), val_l, low, alt) or _zh_part_named(
-                        val_l, others, low
+                    if (
+                        _value_named(key.lower(), val_l, low, alt)
+                        or _zh_part_named(val_l, others, low)
+                        or _word_named(val_l, others, alt)
                     ):
                         values.add(
                             f"{key.lower()}={val_l}" if val_l in ("yes", "no", "none") else val_l
@@ -617,6 +619,22 @@ def _zh_words_for(english: str) -> tuple[str, ...]:
 
 _ZH_VALUE_EN = {zh: en for en, zh in OPTION_VALUES_ZH.items()}
 _UNIT_ONLY = re.compile(r"^[\d.]*(?:克|件|键|ml|l|版|罐|单|双)?$")
+
+
+_PLAIN_WORDS = {"white", "black", "size", "with", "none", "high", "full", "back", "free"}
+
+
+def _word_named(val: str, others: set[str], alt: str) -> bool:
+    """A many-word value named by a word only it has: "alexa" for "Amazon Alexa", "cellular"
+    for "Wi-Fi + Cellular", "grinder" for "built-in grinder"."""
+    if not val.isascii() or " " not in val:
+        return False
+    for word in re.findall(r"[a-z][a-z-]{3,}", val):
+        if word in _PLAIN_WORDS or any(word in re.findall(r"[a-z][a-z-]+", o) for o in others):
+            continue
+        if re.search(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", alt):
+            return True
+    return False
 
 
 def _zh_part_named(val: str, others: set[str], low: str) -> bool:

@@ -127,6 +127,18 @@ ZH_PRODUCT_WORDS: dict[str, tuple[str, ...]] = {
     "餐具": ("Ceramic Dinnerware Set",),
     "碗碟": ("Ceramic Dinnerware Set",),
     "碗": ("Ceramic Dinnerware Set",),
+    "鞋": ("Running Shoes", "Sneakers", "Hiking Boots"),
+    "靴": ("Hiking Boots",),
+    "衣服": ("T-Shirt", "Fleece Jacket", "Silk Pajama Set"),
+    "外套": ("Fleece Jacket",),
+    "眼镜": ("Sunglasses",),
+    "杯": ("Insulated Tumbler", "Water Bottle"),
+    "壶": ("Electric Kettle", "Tea Kettle"),
+    "灯": ("Desk Lamp", "LED Light Bulb"),
+    "包": ("Backpack",),
+    "相机": ("Digital Camera", "Action Camera"),
+    "音箱": ("Bluetooth Speaker",),
+    "书": ("Children's Picture Book Set", "Notebook"),
 }
 """Chinese words for the Chinese store's products beyond their own names."""
 
