@@ -480,17 +480,6 @@ class WordingRun:
         if self._stream is not None and (failed or ended):
             self._stream.abort()  # a slow model stops now, not at its next token
         model_text = "".join(self._shown)
-        # the failing sentence is dropped; what was shown of this part stands for it when it
-        # already carries the part's ids, numbers and question
-        if (
-            failed
-            and line_shown
-            and index < len(self.parts)
-            and not part_problems(_join_sentences(line_shown, self.lang), self.parts[index])
-        ):
-            reasons.append("rest of the part dropped")
-            worded_parts += 1
-            index += 1
         while index < len(self.parts) and self._shown and _covered(model_text, self.parts[index]):
             reasons.append(f"part {index + 1} already said")
             index += 1
@@ -499,11 +488,9 @@ class WordingRun:
         shown_by_model = bool(self._shown)
         for n, part in enumerate(self.parts[index:]):
             text = part.text
-            if n == 0 and line_shown:  # the part was begun: do not repeat what it said
-                said = {_norm(x) for x in line_shown}
-                sentences, rest = _complete_sentences(text + " ")
-                kept = [x for x in [*sentences, rest.strip()] if x and _norm(x) not in said]
-                text = _join_sentences(kept, self.lang)
+            if n == 0 and line_shown:  # the part was begun: the rest of its template
+                text = _remainder(text, line_shown, self.lang)
+                reasons.append("template for the rest of the part")
             yield from self._emit(text, join=" ")
         status: Literal["worded", "partial", "template"] = (
             "worded" if index >= len(self.parts) else "partial" if shown_by_model else "template"
@@ -547,6 +534,23 @@ def _strip_numbering(line: str, index: int, started: bool) -> str:
     if m and int(m.group(1)) == index + 1:
         return line[m.end() :]
     return line
+
+
+def _remainder(template: str, shown: list[str], lang: str) -> str:
+    """The template's sentences that the shown ones have not said: not one shown as is, nor
+    one whose ids and numbers the shown text already carries."""
+    said = _join_sentences(shown, lang)
+    norm_said = {_norm(x) for x in shown}
+    sentences, rest = _complete_sentences(template + " ")
+    kept = []
+    for sentence in [*sentences, rest.strip()]:
+        if not sentence or _norm(sentence) in norm_said:
+            continue
+        needs = ORDER_ID.findall(sentence) + sorted(_numbers(sentence))
+        if needs and all(x in said or x in _numbers(said) for x in needs):
+            continue
+        kept.append(sentence)
+    return _join_sentences(kept, lang)
 
 
 def _covered(text: str, part: Part) -> bool:

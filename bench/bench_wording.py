@@ -1,0 +1,303 @@
+"""Model-worded replies (KEFU_LLM_ROLE=converse) against the template path, on the suite.
+
+Plays zh/en conversations from kefu/assistant/eval/conversations/*.yaml twice through the
+eval harness (same engine, no model in the engine, so the decisions are the same): once
+with the templates, once with every reply worded by a real local model served by
+``python -m llama_cpp.server`` (an OpenAI-compatible HTTP server, not in-process) and
+checked by kefu/assistant/wording.py. Reports the share of turns whose wording passed,
+fallbacks by reason, time to the first visible (checked) sentence, per-turn wording latency
+p50/p95, and task success of both paths; writes a section into bench/report.md.
+
+    .venv/bin/python -m bench.bench_wording --per-language 20          # starts the server
+    .venv/bin/python -m bench.bench_wording --base-url http://127.0.0.1:8791/v1 --per-language 8
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+from kefu.assistant.eval import harness
+from kefu.assistant.eval.harness import Script, Suite, load_scripts
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / "bench" / "report.md"
+START, END = "<!-- wording:start -->", "<!-- wording:end -->"
+
+
+def pick(scripts: list[Script], per_language: int) -> list[Script]:
+    """``per_language`` scripts of each language, spread evenly over the suite's kinds."""
+    chosen: list[Script] = []
+    for lang in ("en", "zh"):
+        pool = [s for s in scripts if s.language == lang]
+        step = max(1, len(pool) // per_language)
+        chosen += pool[::step][:per_language]
+    return chosen
+
+
+def reason_kind(reason: str) -> str:
+    """A fallback reason without its value ("number 12" -> "number")."""
+    reason = re.sub(r"\(.*?\)", "", reason).strip()
+    for kind in (
+        "timeout",
+        "model failed",
+        "lost order id",
+        "lost email",
+        "lost number",
+        "number",
+        "order id",
+        "email",
+        "link",
+        "promise",
+        "claim",
+        "date",
+        "product",
+        "name",
+        "speaks about",
+        "not in Chinese",
+        "not in English",
+        "repeats its instructions",
+        "data fence",
+        "confirmation without",
+        "does not ask",
+        "worded",
+        "too long",
+    ):
+        if reason.startswith(kind):
+            return kind
+    return reason
+
+
+@contextmanager
+def llama_server(model: Path, threads: int) -> Any:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(model),
+            "--n_threads",
+            str(threads),
+            "--n_ctx",
+            "4096",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    import httpx
+
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.time() + 180
+        while time.time() < deadline:
+            if proc.poll() is not None:
+                raise SystemExit("llama_cpp.server exited (pip install '.[llm-server]')")
+            try:
+                if httpx.get(url + "/models", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def run(base_url: str, scripts: list[Script], timeout_s: float, max_tokens: int) -> dict[str, Any]:
+    from kefu.assistant.engine import Assistant
+    from kefu.assistant.wording import WordingRun, store_products
+    from kefu.llm.remote import OpenAICompatible
+
+    llm = OpenAICompatible(base_url, "local", timeout_s=timeout_s + 30, max_retries=0)
+    turns: list[dict[str, Any]] = []
+
+    class Worded(Assistant):
+        """The harness's assistant, each reply then worded as the service does."""
+
+        def handle(self, conversation_id: str, text: str, client_message_id: Any = None) -> Any:
+            reply = super().handle(conversation_id, text, client_message_id)
+            if reply.silent or not reply.text.strip() or not reply.said:
+                return reply
+            wording = WordingRun(
+                llm,
+                reply,
+                text,
+                timeout_s=timeout_s,
+                max_tokens=max_tokens,
+                products=store_products(self.engine),
+            ).run()
+            turns.append(
+                {
+                    "lang": reply.language,
+                    "keys": [p.get("key") for p in reply.said],
+                    "status": wording.status,
+                    "reasons": wording.reasons,
+                    "first_visible_s": wording.first_visible_s,
+                    "latency_s": wording.latency_s,
+                    "template": wording.template,
+                    "text": wording.text,
+                    "customer": text,
+                }
+            )
+            return reply.model_copy(update={"text": wording.text})
+
+    suite = Suite()
+    template = {s.id: suite.run(s) for s in scripts}
+    worded = {}
+    with mock.patch.object(harness, "Assistant", Worded):
+        for n, script in enumerate(scripts, 1):
+            worded[script.id] = suite.run(script)
+            print(
+                f"[{n}/{len(scripts)}] {script.id}: template "
+                f"{'pass' if template[script.id].passed else 'FAIL'}, worded "
+                f"{'pass' if worded[script.id].passed else 'FAIL ' + '; '.join(worded[script.id].failures[:2])}",
+                flush=True,
+            )
+    return {
+        "scripts": [s.id for s in scripts],
+        "template_passed": sorted(k for k, o in template.items() if o.passed),
+        "worded_passed": sorted(k for k, o in worded.items() if o.passed),
+        "worded_failures": {k: o.failures for k, o in worded.items() if not o.passed},
+        "template_failures": {k: o.failures for k, o in template.items() if not o.passed},
+        "turns": turns,
+    }
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def summarise(result: dict[str, Any], meta: dict[str, Any]) -> str:
+    turns = result["turns"]
+    n = len(turns)
+    by_status = Counter(t["status"] for t in turns)
+    reasons = Counter(
+        reason_kind(r)
+        for t in turns
+        if t["status"] != "worded"
+        for r in t["reasons"][:1]  # the reason the run stopped at
+    )
+    first = [t["first_visible_s"] for t in turns if t["first_visible_s"] is not None]
+    latency = [t["latency_s"] for t in turns]
+    langs = Counter(t["lang"] for t in turns)
+    scripts = len(result["scripts"])
+    lines = [
+        START,
+        "## Model-worded replies (KEFU_LLM_ROLE=converse), local model over HTTP",
+        "",
+        f"`{meta['command']}`",
+        "",
+        f"Model: {meta['model']} served by `python -m llama_cpp.server` "
+        f"({meta['threads']} threads) on this shared 2-core machine; wording timeout "
+        f"{meta['timeout_s']:g} s, {meta['max_tokens']} tokens, one call per turn. The engine "
+        "runs without a model in both paths, so the decisions are the same and only the "
+        f"wording differs. {scripts} conversations ({langs['en']} en turns, {langs['zh']} zh "
+        f"turns){meta['note']}.",
+        "",
+        "| measure | value |",
+        "| --- | --- |",
+        f"| turns worded | {n} |",
+        f"| wording passed every check (whole reply from the model) | "
+        f"{by_status['worded']} ({by_status['worded'] / max(n, 1):.0%}) |",
+        f"| partly worded (checked sentences, then the template) | {by_status['partial']} |",
+        f"| template (first sentence already failed, or no answer in time) | "
+        f"{by_status['template']} |",
+        f"| time to first visible sentence p50 / p95 | {pct(first, 0.5):.1f} s / "
+        f"{pct(first, 0.95):.1f} s |",
+        f"| per-turn wording latency p50 / p95 | {pct(latency, 0.5):.1f} s / "
+        f"{pct(latency, 0.95):.1f} s (mean {statistics.fmean(latency) if latency else 0:.1f} s) |",
+        f"| task success, templates | {len(result['template_passed'])}/{scripts} |",
+        f"| task success, model-worded | {len(result['worded_passed'])}/{scripts} |",
+        "",
+        "Fallbacks by the reason the model's part stopped (per turn, first reason):",
+        "",
+        "| reason | turns |",
+        "| --- | --- |",
+        *[f"| {k} | {v} |" for k, v in reasons.most_common()],
+        "",
+    ]
+    lost = sorted(set(result["template_passed"]) - set(result["worded_passed"]))
+    if lost:
+        lines += ["Scripts that pass with templates and fail worded:", ""]
+        lines += [f"- {k}: {'; '.join(result['worded_failures'][k][:2])}" for k in lost]
+        lines.append("")
+    lines.append(END)
+    return "\n".join(lines)
+
+
+def write_report(section: str) -> None:
+    text = REPORT.read_text(encoding="utf-8") if REPORT.exists() else ""
+    if START in text and END in text:
+        before, rest = text.split(START, 1)
+        after = rest.split(END, 1)[1]
+        text = before + section + after
+    else:
+        text = text.rstrip() + "\n\n" + section + "\n"
+    REPORT.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base-url", default="", help="an already running server's /v1 URL")
+    parser.add_argument("--model", default="qwen2.5-coder-1.5b")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--per-language", type=int, default=20)
+    parser.add_argument("--timeout", type=float, default=60.0)
+    parser.add_argument("--max-tokens", type=int, default=160)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "data" / "wording.json")
+    parser.add_argument("--no-report", action="store_true")
+    parser.add_argument("--note", default="")
+    args = parser.parse_args()
+
+    from kefu.llm.models import get_spec, model_path
+
+    spec = get_spec(args.model)
+    scripts = pick(load_scripts(), args.per_language)
+    command = "python -m bench.bench_wording " + " ".join(sys.argv[1:])
+    meta = {
+        "command": command.strip(),
+        "model": spec.title,
+        "threads": args.threads,
+        "timeout_s": args.timeout,
+        "max_tokens": args.max_tokens,
+        "note": args.note,
+    }
+    if args.base_url:
+        result = run(args.base_url, scripts, args.timeout, args.max_tokens)
+    else:
+        with llama_server(model_path(spec.name), args.threads) as url:
+            result = run(url, scripts, args.timeout, args.max_tokens)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(
+        json.dumps({"meta": meta, **result}, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    section = summarise(result, meta)
+    print(section)
+    if not args.no_report:
+        write_report(section)
+
+
+if __name__ == "__main__":
+    main()
