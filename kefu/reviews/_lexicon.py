@@ -442,3 +442,44 @@ PHRASES_EN: tuple[tuple[str, int], ...] = (
     (r"\b(no worse than|as good as|better than|holds its own)\b", 1),
 )
 """Multi-word opinions read before single words (the matched span is then removed)."""
+
+# --- third pass (issue #18): words and idioms common in shop reviews, any product category -----
+
+MORE_POSITIVE_ZH = MORE_POSITIVE_ZH | _words(
+    """亲肤 牢 稳固 防滑 不打滑 筋道 劲道 爽 吸引人 补发 二话不说 痛快 爽快 省事 方便快捷 好上手
+    上手快 清楚 明亮 亮堂 宽敞 结实耐用 皮实 扛造 耐造 抗造 不错哦 推荐购买 值得推荐 物有所值
+    超赞 一级棒 很棒 真棒 太棒 喜欢 开心 到位 合心意 称心 如意 满足 惊喜 物超所值 值"""
+)
+MORE_NEGATIVE_ZH = MORE_NEGATIVE_ZH | _words(
+    """扎 扎人 夸张 粉尘 灰尘 灰 模糊 不清楚 看不清 听不清 对不上 装不上 扣不上 穿不进 打不着
+    不准 偏差 误差 掉 掉下来 松垮 塌陷 起毛 发硬 变硬 硌人 憋 闷 刺 割手 扎手 难以下咽 难装 难洗
+    难拆 难闻 不新鲜 没下文 石沉大海 不了了之 没人管 爱搭不理 糊弄 忽悠 乱发 缺货 断货 白买 白花钱
+    打水漂 浪费 浪费钱 不值钱 不好使 不灵敏 不给力 不靠谱 毛病 小毛病 问题多 凉 冷 漏气 没气 跑气
+    泄气 脱胶 开裂"""
+)
+MORE_POSITIVE_EN = MORE_POSITIVE_EN | _words(
+    """considerate grippy stable snug firm cozy crisp cheerful generous spacious sturdy
+    accurate spot-on comfiest softest fastest cleverly clever useful usefully worthy superb
+    reliable gentle soothing refreshing relaxing vibrant thorough thoughtfully kindly glad
+    pleasantly pleasantly helpfully recommendable must-have"""
+)
+MORE_NEGATIVE_EN = MORE_NEGATIVE_EN | _words(
+    """mushy dusty blurry fuzzy grainy dim faint itch scratchy slippery rusty sour stale
+    pitiful miserable lame weak feeble clumsy awkward inconvenient uncomfortable unpleasant
+    unusable unsafe dangerous hazardous leaky squeaky creaky noisy deafening wonky crooked
+    uneven misaligned mismatched misshapen torn frayed smudged blotchy sloppy careless
+    negligent incompetent clueless unprofessional dishonest liar liars slowest worst mess
+    messy chaotic sparse skimpy tiny overrated overhyped unwearable uneatable undrinkable"""
+)
+PHRASES_EN = (
+    *PHRASES_EN,
+    (r"\b(no questions asked|(couldn't|can't) put (it|this \w+) down)\b", 1),
+    (r"\b(down the drain|went silent|never heard back|no response|no reply)\b", -1),
+    (r"\bholds? (tight|firm|firmly|steady|well)\b", 1),
+    (r"\b(really|actually|totally|definitely) works\b", 1),
+    (r"\bworks (well|great|perfectly|wonders|like a dream|as promised)\b", 1),
+    (r"\b(doesn't|does not|didn't|won't) work\b", -1),
+    (r"\bmight as well\b", -1),
+)
+NEUTRAL_CUES_ZH = (*NEUTRAL_CUES_ZH, "优缺点", "优点缺点都有", "有利有弊", "一般吧", "还行吧")
+NEUTRAL_CUES_EN = (*NEUTRAL_CUES_EN, "pros and cons", "middle of the road", "so-so", "mixed feel")

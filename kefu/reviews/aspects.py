@@ -106,6 +106,7 @@ _TERMS_ZH: dict[Aspect, tuple[str, ...]] = {
         "到了",
         "第二天就",
         "隔天",
+        "到得",
     ),
     "price": (
         "价格",
@@ -154,6 +155,7 @@ _TERMS_ZH: dict[Aspect, tuple[str, ...]] = {
         "外包装",
         "纸箱",
         "封口",
+        "塑料袋",
         "泡沫",
         "气泡膜",
         "礼盒",
@@ -188,6 +190,8 @@ _TERMS_ZH: dict[Aspect, tuple[str, ...]] = {
         "长了",
         "多大码",
         "什么码",
+        "穿多大",
+        "尺码表",
     ),
     "authenticity": (
         "正品",
@@ -302,6 +306,9 @@ _TERMS_EN: dict[Aspect, tuple[str, ...]] = {
         "next day delivery",
         "next day",
         "waited",
+        "came quickly",
+        "came fast",
+        "came early",
     ),
     "price": (
         "price",
@@ -352,6 +359,7 @@ _TERMS_EN: dict[Aspect, tuple[str, ...]] = {
         "wrapping",
         "wrapped",
         "packing",
+        "plastic bag",
         "bubble wrap",
         "sealed",
         "gift box",
@@ -392,6 +400,8 @@ _TERMS_EN: dict[Aspect, tuple[str, ...]] = {
         "smaller",
         "a size too big",
         "a size too small",
+        "size chart",
+        "what size",
     ),
     "authenticity": (
         "genuine",
@@ -421,6 +431,7 @@ _TERMS_EN: dict[Aspect, tuple[str, ...]] = {
         "listing",
         "false advertising",
         "color difference",
+        "product page",
         "pictures",
         "photos",
         "overstated",
@@ -488,6 +499,7 @@ _IMPLIED_POLARITY_ZH: dict[str, int] = {
     "散架": -1,
     "收到就是坏": -1,
     "亏了": -1,
+    "等了": -1,
 }
 _IMPLIED_POLARITY_EN: dict[str, int] = {
     "too small": -1,
@@ -546,6 +558,10 @@ _IMPLIED_POLARITY_EN: dict[str, int] = {
     "real deal": 1,
     "took ages": -1,
     "took forever": -1,
+    "waited": -1,
+    "came quickly": 1,
+    "came fast": 1,
+    "came early": 1,
     "special offer": 1,
 }
 
@@ -566,6 +582,11 @@ _WEAK_ZH: tuple[str, ...] = (
     "鞋",
     "用着",
     "用起来",
+    "爱吃",
+    "爱玩",
+    "爱用",
+    "喜欢",
+    "满意",
 )
 _WEAK_EN: tuple[str, ...] = (
     "product",
@@ -586,6 +607,12 @@ _WEAK_EN: tuple[str, ...] = (
     "it is",
     "it was",
     "with it",
+    "loves it",
+    "love it",
+    "likes it",
+    "loves this",
+    "as good as",
+    "pleased",
 )
 """The product itself, named generically: quality, when the clause has an opinion and no other
 aspect ("东西很好，发货也快", "Great product and fast shipping")."""
@@ -602,6 +629,7 @@ _MASK_EN: tuple[str, ...] = (
     "worth the wait",
     "worth the money",
     "waste of money",
+    "out of the box",
 )
 """General verdicts that hold an aspect word ("不值得买" is not about the price)."""
 _DAMAGE_ZH = ("破", "压", "烂", "坏", "扁", "漏")

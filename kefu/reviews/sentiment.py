@@ -131,8 +131,14 @@ def _is_question(text: str, language: str) -> bool:
     stripped = text.strip()
     if stripped.endswith(("?", "？")):
         return True
+    if language == "zh" and stripped.rstrip("。.~ ").endswith(("吗", "呢", "么")):
+        return True
     cues = lex.QUESTION_ZH if language == "zh" else lex.QUESTION_EN
-    return any(c in stripped.lower() for c in cues) and not any(p in stripped for p in ("！", "!"))
+    if not any(c in stripped.lower() for c in cues) or any(p in stripped for p in ("！", "!")):
+        return False
+    # a cue inside a statement ("怎么调焦都不清楚", "教我怎么调") is not a question when the
+    # text holds an opinion of its own
+    return lexicon_score(stripped, language, wide=True) == 0.0
 
 
 def review_score(text: str, language: str) -> float:
@@ -212,7 +218,7 @@ _CONTRAST_EN = re.compile(r"\b(?:but|however|though|although)\b", re.IGNORECASE)
 _CONTRAST_ZH = re.compile("但是|可是|不过|然而|但")
 
 
-_TURN_ZH = re.compile("但是|可是|不过|然而|但|其实|结果|可惜")
+_TURN_ZH = re.compile("但是|可是|不过|然而|但|其实|结果|可惜|[，,]就是")
 _TURN_EN = re.compile(r"\b(?:but|however|though|although|actually|unfortunately)\b", re.IGNORECASE)
 
 
@@ -298,6 +304,24 @@ def _zh_clause_polarity(clause: str, wide: bool = False) -> int:
     return total
 
 
+_SUFFIXES = ("est", "er", "ly", "ness", "ed", "ing", "s", "y")
+
+
+def _stem_sign(word: str, pos: frozenset[str], neg: frozenset[str]) -> int:
+    """Polarity of an inflected word by its stem ("slowest", "sturdier", "mushiness")."""
+    for suffix in _SUFFIXES:
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            stem = word[: -len(suffix)]
+            for candidate in (stem, stem + "e", stem[:-1] if stem[-1:] == stem[-2:-1] else stem):
+                if candidate in pos:
+                    return 1
+                if candidate in neg:
+                    return -1
+            if stem.endswith("i") and stem[:-1] + "y" in pos | neg:
+                return 1 if stem[:-1] + "y" in pos else -1
+    return 0
+
+
 def _en_negator(word: str, wide: bool) -> bool:
     return (
         word in lex.NEGATORS_EN or word.endswith("n't") or (wide and word in lex.MORE_NEGATORS_EN)
@@ -325,6 +349,8 @@ def _en_clause_polarity(clause: str, wide: bool = False) -> int:
             total -= 1 if negated else 0
             continue
         sign = 1 if word in pos else -1 if word in neg else 0
+        if wide and not sign:
+            sign = _stem_sign(word, pos, neg)
         if wide and i and words[i - 1] == "too" and (sign > 0 or word in lex.TOO_NEGATIVE_EN):
             sign = -1  # "too small", "too sweet"
         elif negated:
