@@ -39,7 +39,7 @@ ORDER_WORDS = re.compile(
 )
 """Messages about orders, accounts or store policies: not a catalogue question."""
 COMPARE = re.compile(
-    r"compar|how much (?:cheaper|more)|price difference|便宜多少|贵多少|差价|"
+    r"\bcompar(?:e|ed|es|ing|ison)|how much (?:cheaper|more)|price difference|便宜多少|贵多少|差价|"
     r"which (?:one |of them |of these |of the two )?(?:is |are )?(?:cheaper|better|"
     r"less|more|pricier)|difference|differ|\bvs\.?\b|versus|or the\b|比较|对比|比一比|哪个|哪款|"
     r"哪一个|区别|不同|差别|差多少",
@@ -51,13 +51,11 @@ CHEAPER = re.compile(
     re.I,
 )
 THE_CHEAPER = re.compile(
-    r"the (?:cheaper|less expensive|cheapest|lowest[- ]priced)(?: one| of (?:them|these|the two))?"
+    r"the (?:cheaper|less expensive|lowest[- ]priced)(?: one| of (?:them|these|the two))?|cheapest"
     r"|which (?:one )?is (?:the )?cheap|便宜的那|最便宜|哪个便宜|哪款便宜|哪个更便宜|最低价",
     re.I,
 )
-THE_DEARER = re.compile(
-    r"the (?:most expensive|priciest|dearest)|最贵|哪个贵|哪个更贵|贵的那", re.I
-)
+THE_DEARER = re.compile(r"most expensive|priciest|dearest|最贵|哪个贵|哪个更贵|贵的那", re.I)
 OPTIONS_Q = re.compile(
     r"come in|comes in|what (?:\w+ )?(?:colou?rs|sizes|options|materials|capacities|versions|"
     r"lengths|types|styles)|which (?:\w+ )?(?:colou?rs|sizes|options|materials|types)|"
@@ -293,7 +291,7 @@ def answer(turn: Any) -> bool:
     if turn.u.order_ids or ORDER_WORDS.search(text) or re.search(r"phone number|电话", text):
         return False
     cat = _catalog.Catalog(turn.session, lang)
-    q = cat.parse(text)
+    q = cat.parse(text, infer=not state.shown)
     if turn.u.intent in ("greeting", "thanks", "goodbye") and not (
         q.types or q.category or q.priced or GIFT.search(text) or follows_up(turn)
     ):
@@ -308,6 +306,8 @@ def answer(turn: Any) -> bool:
             chosen = [o for o in shown if o.product_id in q.types]
             shown = chosen + [o for o in shown if o not in chosen]
         return _follow_up(turn, cat, q, shown)
+    if shown and not q.types and q.category is None:
+        q = cat.parse(text)  # not about what was shown: values may name a product
     gift = bool(GIFT.search(text))
     if BROWSE_ALL.search(text) and not q.types and q.category is None:
         return _store_overview(turn, cat)
@@ -343,6 +343,8 @@ def _refers(text: str, q: Query) -> bool:
         FOLLOW.search(text)
         or OPTIONS_Q.search(text)
         or MORE_Q.search(text)
+        or THE_CHEAPER.search(text)
+        or THE_DEARER.search(text)
         or q.values
         or q.priced
         or CHEAPER.search(text)

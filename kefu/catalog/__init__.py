@@ -291,6 +291,7 @@ class Catalog:
             ).all()
         )
         self._popular: dict[str, int] | None = None
+        self._single: set[str] | None = None
 
     # ---------------------------------------------------------------- offers
 
@@ -333,6 +334,18 @@ class Catalog:
 
     def product(self, product_id: str) -> Product | None:
         return next((p for p in self.products if p.id == product_id), None)
+
+    def single_values(self) -> set[str]:
+        """Every one-word option value in the catalogue (lower case)."""
+        if self._single is None:
+            self._single = {
+                str(val).lower()
+                for p in self.products
+                for v in p.variants
+                for val in (v.options or {}).values()
+                if " " not in str(val)
+            }
+        return self._single
 
     def popular(self) -> dict[str, int]:
         if self._popular is None:
@@ -472,7 +485,7 @@ class Catalog:
                     if (
                         _value_named(key.lower(), val_l, low, alt)
                         or _zh_part_named(val_l, others, low)
-                        or _word_named(val_l, others, alt)
+                        or _word_named(val_l, others | self.single_values(), alt)
                     ):
                         values.add(
                             f"{key.lower()}={val_l}" if val_l in ("yes", "no", "none") else val_l
@@ -482,7 +495,8 @@ class Catalog:
             v for v in values if not any(v != w and "=" not in w and v in w for w in values)
         )
 
-    def parse(self, text: str) -> Query:
+    def parse(self, text: str, infer: bool = True) -> Query:
+        """The query in ``text``; ``infer``: option values only one product has name it."""
         q = Query()
         prods = self.types_in(text)
         if prods:
@@ -492,10 +506,24 @@ class Catalog:
             mine, theirs = self.values_in(text, prods), self.values_in(text, everyone)
             if theirs and not mine:
                 prods = [p for p in everyone if any(_has_any(p, v) for v in theirs)] or prods
+        if len(prods) > 1:  # "a backpack with a laptop compartment": laptop is an option there
+            prods = [
+                p
+                for p in prods
+                if not any(
+                    o is not p and _en_name(p).lower() in self.values_in(text, [o]) for o in prods
+                )
+            ] or prods
         q.types = [p.id for p in prods]
         if not prods:
             q.category, cat = self.category_in(text)
             prods = cat
+        if not prods and infer:  # "the over-ear or the in-ear?": values only one product has
+            named = self.values_in(text, [])
+            owners = [p for p in self.prefer(self.products) if any(_has_any(p, v) for v in named)]
+            if named and len(owners) == 1 and all(_has_any(owners[0], v) for v in named):
+                prods = owners
+                q.types = [owners[0].id]
         q.min_price, q.max_price = parse_price(text)
         q.values = self.values_in(text, prods)
         q.only_available = bool(re.search(r"in stock|有货|现货|available", text, re.I))
@@ -627,10 +655,12 @@ _PLAIN_WORDS = {"white", "black", "size", "with", "none", "high", "full", "back"
 def _word_named(val: str, others: set[str], alt: str) -> bool:
     """A many-word value named by a word only it has: "alexa" for "Amazon Alexa", "cellular"
     for "Wi-Fi + Cellular", "grinder" for "built-in grinder"."""
-    if not val.isascii() or " " not in val:
+    if not val.isascii() or " " not in val or re.match(r"(?:not|non|no)\b", val):
         return False
     for word in re.findall(r"[a-z][a-z-]{3,}", val):
-        if word in _PLAIN_WORDS or any(word in re.findall(r"[a-z][a-z-]+", o) for o in others):
+        if word in _PLAIN_WORDS or word in others:
+            continue
+        if any(word in re.findall(r"[a-z][a-z-]+", o) for o in others):
             continue
         if re.search(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", alt):
             return True
