@@ -198,10 +198,12 @@
           if (line.startsWith("event:")) event = line.slice(6).trim();
           else if (line.startsWith("data:")) data += line.slice(5).trim();
         }
-        if (event === "delta") { streamed += JSON.parse(data).text; body.textContent = streamed; scroll(); }
+        // deltas are shown as they arrive (with a model: its checked sentences, as generated)
+        if (event === "delta") { streamed += JSON.parse(data).text; body.textContent = streamed; body.classList.add("streaming"); scroll(); }
         else if (event === "reply") reply = JSON.parse(data);
       }
     }
+    body.classList.remove("streaming");
     return reply;
   }
   async function send(text) {
