@@ -126,6 +126,11 @@ NOT_A_PRODUCT = re.compile(
     r"discount|promo|sale\b|deal|help|帮|问题|question|时间|time|多久|how long",
     re.I,
 )
+RANGE_Q = re.compile(
+    r"price range|how much (?:is|are|does|do)|what(?:'s| is| are) the prices?|prices? of|"
+    r"cost\b|多少钱|价格|价位|什么价|贵吗|贵不贵",
+    re.I,
+)
 MORE_Q = re.compile(
     r"还有别的|还有其他|其他的|别的款|别的吗|更多|换一批|more options|anything else|other options|"
     r"what else|\bothers\b|show me more|\bany more\b|something else|other ones",
@@ -386,6 +391,20 @@ def _search(turn: Any, cat: Catalog, q: Query) -> bool:
         _show(turn, rows, q)
         return True
     several = len({o.product_id for o in offers}) > 1
+    if exact and not q.values and not q.priced and not several and RANGE_Q.search(turn.u.text):
+        prices = [o.price for o in offers if o.available] or [o.price for o in offers]
+        turn.say(
+            "shop_range",
+            what=offers[0].title(lang),
+            low=_catalog.money(min(prices), cur),
+            high=_catalog.money(max(prices), cur),
+            n=len(offers),
+            m=sum(1 for o in offers if o.available),
+        )
+        rows = offers[:3]
+        turn.say("shop_list", limit="", items=_items(rows, lang))
+        _show(turn, rows, q)
+        return True
     if exact and q.values:
         wanted = _value_text(q.values, lang, offers)
         what = _what(offers, lang)
@@ -844,7 +863,12 @@ def _switch(
     """ "what about in blue?": the shown product with the new value, other asked options kept."""
     lang = turn.lang
     new_keys = {cat.key_of(v, pool) for v in q.values}
-    kept = [v for v in last.values if cat.key_of(v, pool) not in new_keys]
+    last_keys = [cat.key_of(v, pool) for v in last.values]
+    kept = [
+        v
+        for v, k in zip(last.values, last_keys, strict=True)
+        if k not in new_keys and last_keys.count(k) == 1  # not one side of a comparison
+    ]
     values = list(q.values) + [v for v in kept if v not in q.values]
     focus = [p for p in dict.fromkeys(o.product_id for o in shown)]
     with_new = [o for o in pool if all(o.has(v) for v in q.values)]

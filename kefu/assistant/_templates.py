@@ -266,6 +266,19 @@ TEMPLATES.update(
             "zh": "抱歉，{wanted}的{what}目前都缺货。",
         },
         "shop_available": {"en": "In stock: {items}.", "zh": "有货的是：{items}。"},
+        "shop_more": {"en": "More options: {items}.", "zh": "还有这些：{items}。"},
+        "shop_range": {
+            "en": "{what} in stock costs from {low} to {high} ({m} of {n} options in stock).",
+            "zh": "有货的{what}价格从{low}到{high}（共{n}款，{m}款有货）。",
+        },
+        "shop_no_more": {
+            "en": "That's everything we have that fits.",
+            "zh": "符合条件的就是这些了。",
+        },
+        "shop_not_carried": {
+            "en": "Sorry, I couldn't find that in our catalogue. We sell {categories}.",
+            "zh": "抱歉，我们的商品目录里没有找到。我们有这些品类：{categories}。",
+        },
         "shop_options": {
             "en": "{what} comes in {options}.",
             "zh": "{what}可选：{options}。",
@@ -281,15 +294,6 @@ TEMPLATES.update(
         "shop_none": {
             "en": "Sorry, we have no {what} {limit}.",
             "zh": "抱歉，没有{limit}的{what}。",
-        },
-        "shop_more": {"en": "More options: {items}.", "zh": "还有这些：{items}。"},
-        "shop_no_more": {
-            "en": "That's everything we have that fits.",
-            "zh": "符合条件的就是这些了。",
-        },
-        "shop_not_carried": {
-            "en": "Sorry, I couldn't find that in our catalogue. We sell {categories}.",
-            "zh": "抱歉，我们的商品目录里没有找到。我们有这些品类：{categories}。",
         },
         "shop_closest": {
             "en": "The closest options, cheapest first: {items}.",

@@ -671,12 +671,19 @@ def _zh_part_named(val: str, others: set[str], low: str) -> bool:
     """A Chinese value named by a part only it has: 双罐 for 500克双罐, 除甲醛 for 除甲醛版."""
     if val.isascii() or len(val) < 3:
         return False
+    negated = val[0] in "无不非没"
     for size in range(len(val) - 1, 1, -1):
         for i in range(len(val) - size + 1):
             part = val[i : i + size]
-            if part.isascii() or _UNIT_ONLY.match(part) or any(part in o for o in others):
+            if part.isascii() or _UNIT_ONLY.match(part) or part not in low:
                 continue
-            if part in low:
+            sharing = [o for o in others if part in o]
+            if not sharing:
+                return True
+            # 降噪 names 主动降噪 when the other value is its negation (无降噪) and the text
+            # does not negate it
+            said_no = re.search(r"(?:无|不|非|没有?)" + re.escape(part), low)
+            if not negated and not said_no and all(o[0] in "无不非没" for o in sharing):
                 return True
     return False
 
@@ -704,7 +711,7 @@ def _value_named(key: str, val: str, low: str, alt: str) -> bool:
                 )
                 or (key == "pieces" and re.search(r"(?<!\d)" + val + r"\s*(?:pieces?|pcs|片)", low))
             )
-        for form in dict.fromkeys((val, normalise_units(val))):
+        for form in dict.fromkeys((val, normalise_units(val), val.replace("-", " "))):
             pattern = r"(?<![a-z0-9])" + re.escape(form) + r"(?![a-z0-9])"
             if re.search(pattern, alt) or re.search(pattern.replace("grey", "gr[ae]y"), alt):
                 return True
