@@ -251,30 +251,3 @@ class Address:
         return ", ".join(p for p in parts if p.strip())
 
 
-def address(text: str) -> Address | None:
-    """Parse 'street, [apt,] city, state zip[, country]' (also with Chinese commas)."""
-    body = re.split(r"[:：]", text, maxsplit=1)[-1]
-    parts = [p.strip(" .。") for p in re.split(r"[,，;；]", body) if p.strip(" .。")]
-    if len(parts) < 3:
-        return None
-    zip_idx = next((i for i in range(len(parts) - 1, -1, -1) if ZIP.search(parts[i])), None)
-    if zip_idx is None or zip_idx < 2 or not re.search(r"\d", parts[0]):
-        return None
-    zip_code = ZIP.search(parts[zip_idx]).group(1)  # type: ignore[union-attr]
-    country = ", ".join(parts[zip_idx + 1 :]) or "USA"
-    state_part = ZIP.sub("", parts[zip_idx]).strip()
-    head = parts[:zip_idx]
-    if not state_part:
-        state_part = head.pop()
-    if len(head) < 2:
-        return None
-    city = head.pop()
-    street = head[0]
-    apt = ", ".join(head[1:])
-    street = re.sub(
-        r"^(my new address is|new address is|the new address is|地址是|新地址是)\s*",
-        "",
-        street,
-        flags=re.I,
-    )
-    return Address(street, apt, city, state_part, zip_code, country)

@@ -40,6 +40,14 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "Which order do you mean? Your orders: {orders}",
         "zh": "请问是哪个订单？您的订单：{orders}",
     },
+    "sorry_request": {
+        "en": "I'm sorry about that. I can take care of it right now, and if you'd rather talk to a person at any point, just say so.",
+        "zh": "非常抱歉给您带来不便。我现在就可以为您办理；如果您想转人工客服，随时告诉我。",
+    },
+    "order_picked": {
+        "en": "Your order that this applies to is {order_id} ({status}: {items}); if you mean another one, tell me its number.",
+        "zh": "可以办理的是您的订单 {order_id}（{status}：{items}）；如果您指的是其他订单，请告诉我订单号。",
+    },
     "ask_order_none": {
         "en": "I don't see any orders on your account.",
         "zh": "您的账户下没有订单。",
@@ -69,6 +77,18 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "ask_address": {
         "en": "Please give the new address as: street, (apartment,) city, state, zip, country.",
         "zh": "请按以下格式提供新地址：街道, (门牌/公寓,) 城市, 州, 邮编, 国家。",
+    },
+    "ask_address_known": {
+        "en": "Which address should I use? Type the new one (street, apartment, city, state, zip), or pick one you have used before: {known}.",
+        "zh": "请问改成哪个地址？可以输入新地址（街道、门牌、城市、州、邮编），也可以选择您用过的地址：{known}。",
+    },
+    "ask_address_again": {
+        "en": "I couldn't read a complete address there. Please give the street with its number, the city, the state and the 5-digit zip code.",
+        "zh": "没能识别出完整的地址。请提供带门牌号的街道、城市、州和5位邮编。",
+    },
+    "ask_address_again_known": {
+        "en": "I couldn't read a complete address there. Please give the street with its number, the city, the state and the 5-digit zip code, or pick one you have used before: {known}.",
+        "zh": "没能识别出完整的地址。请提供带门牌号的街道、城市、州和5位邮编，或选择您用过的地址：{known}。",
     },
     "ask_payment": {
         "en": "Which payment method should be used? Your methods: {methods}",
@@ -267,6 +287,10 @@ TEMPLATES.update(
         },
         "shop_available": {"en": "In stock: {items}.", "zh": "有货的是：{items}。"},
         "shop_more": {"en": "More options: {items}.", "zh": "还有这些：{items}。"},
+        "shop_none_in_stock": {
+            "en": "Sorry, the {what} {limit} are all out of stock right now.",
+            "zh": "抱歉，{limit}的{what}目前都缺货。",
+        },
         "shop_range": {
             "en": "{what} in stock costs from {low} to {high} ({m} of {n} options in stock).",
             "zh": "有货的{what}价格从{low}到{high}（共{n}款，{m}款有货）。",

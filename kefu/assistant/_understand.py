@@ -74,6 +74,9 @@ class Understanding:
     no: bool = False
     alternatives: list[tuple[str, float]] = field(default_factory=list)
     """The classifier's ranked (intent, confidence) readings, best first."""
+    complained: bool = False
+    """A request worded as a complaint ("this is garbage, I want to return it"): the bot
+    carries out the request and offers a person, instead of handing off at once."""
 
     @property
     def flow(self) -> str | None:
@@ -90,6 +93,46 @@ def _language(text: str, fallback: str) -> str:
     if found == "mixed":
         return "zh"
     return found if found in ("zh", "en") else fallback
+
+
+_NOT_PROSE = re.compile(
+    r"[\w.+-]+@[\w-]+\.[\w.-]+|#?\bW\d{7}\b|(?<![\w#])\d{1,6}\s+[A-Za-z][^\n]*?\d{5}|\d+",
+    re.I,
+)
+
+
+def _sticky(text: str, found: str, current: str) -> str:
+    """A Chinese conversation stays Chinese for English-looking bits: "yes", "OK", an email,
+    an address, a product or option name copied from a reply ("Mechanical Keyboard").
+    Only a real English sentence (four words or more of prose, no Chinese) switches it."""
+    if current != "zh" or found != "en":
+        return found
+    prose = ex.latin_words(_NOT_PROSE.sub(" ", text))
+    return "en" if len(prose) >= 4 else "zh"
+
+
+_REFUND_WANTED = re.compile(
+    r"\b(?:want|need|give me|demand|get)\b.{0,12}\b(?:refund|money back)\b"
+    r"|要退款|退钱|退款(?!.{0,6}(?:到|多久|进度|状态))",
+    re.I,
+)
+_ASKED = re.compile(
+    r"\b(?:want|need|would like|please|can you|let me|now)\b|我要|要|想|帮我|给我", re.I
+)
+
+
+def _complaint_request(text: str) -> str | None:
+    """The order request a complaint also asks for, if its words name one."""
+    if _REFUND_WANTED.search(text) and not re.search(
+        r"\bwhere|\bwhen|\bstatus|到账|多久", text, re.I
+    ):
+        return "return_items"
+    if not _ASKED.search(text):
+        return None
+    for name, cue in REQUEST_CUES:
+        if cue.search(text):
+            return name
+    return None
 
 
 def _request_cue(
@@ -150,8 +193,15 @@ def understand(
         intent, confidence = prediction.intent, float(prediction.confidence)
         sentiment = analyze_sentiment(text, language).score
         frustration = frustration_score(text).score >= FRUSTRATED
+    language = _sticky(text, language, fallback_language)
     yes, no = ex.is_yes(text), ex.is_no(text)
     intent, confidence = _request_cue(text, intent, confidence, alternatives)
+    complained = intent == "complaint" or (intent in FLOW_INTENTS and sentiment <= -0.4)
+    if intent == "complaint":
+        # "it broke after two days, I want to return it": the request is what to do
+        asked = _complaint_request(text)
+        if asked is not None:
+            intent, confidence = asked, CUE_SURE
     if (
         intent in FLOW_INTENTS
         and POLICY_WORDS.search(text)
@@ -179,4 +229,5 @@ def understand(
         yes=yes,
         no=no,
         alternatives=alternatives,
+        complained=complained and intent in FLOW_INTENTS,
     )

@@ -59,7 +59,7 @@ def zh_value(value: str) -> str:
     return _ZH_LABELS.get(value.lower(), value)
 
 
-_ZH_LABELS = {}
+_ZH_LABELS: dict[str, str] = {}
 for _zh, _en in sorted(_ZH_WORDS, key=lambda kv: len(kv[0])):
     if len(_zh) > 1:
         _ZH_LABELS.setdefault(_en.lower(), _zh)

@@ -19,9 +19,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from kefu.assistant import _address, _shop, _variants
 from kefu.assistant import _extract as ex
 from kefu.assistant import _flows as fl
-from kefu.assistant import _shop, _variants
 from kefu.assistant._glossary import english_names
 from kefu.assistant._phrase import Prepared, phrase_answer
 from kefu.assistant._reply import Card, Citation, QuickReply, Reply
@@ -520,7 +520,12 @@ class Assistant:
 
     def _flow_name(self, u: Understanding) -> str:
         name = u.flow or ""
-        if name in ("change_address", "account") and fl.DEFAULT_ADDRESS_WORDS.search(u.text):
+        default = fl.DEFAULT_ADDRESS_WORDS.search(u.text)
+        if name in ("change_address", "account") and default:
+            before = u.text[max(0, default.start() - 12) : default.start()]
+            target = r"\b(?:to|into|with|use|as|on)\s+(?:my|the)?\s*$|改成|改为|换成|用"
+            if re.search(target, before):
+                return name  # "change it to my default address": the order's address changes
             return "change_default_address" if fl.CHANGE_WORDS.search(u.text) else name
         return name
 
@@ -578,6 +583,8 @@ class Assistant:
                 return
         state.low_confidence = 0
         if u.flow:
+            if u.complained:
+                turn.say("sorry_request")
             self._start_flow(turn, self._flow_name(u))
         elif intent in SMALL_TALK:
             turn.say(intent)
@@ -705,13 +712,20 @@ class Assistant:
         state.last_refusal = None
         # sentiment alone misfires on neutral questions (e.g. -0.93 for "退货的退款会退到哪里？"),
         # so a strongly negative score counts only together with a complaint or frustration
-        if u.sentiment <= NEGATIVE_SENTIMENT and (u.intent == "complaint" or u.frustration):
+        if (
+            u.sentiment <= NEGATIVE_SENTIMENT
+            and (u.intent == "complaint" or u.frustration)
+            and not u.complained  # a request the bot can carry out: do it, offer a person
+        ):
             self._handoff(turn, HandoffReason.NEGATIVE_SENTIMENT)
             return True
         return False
 
     def _track_frustration(self, turn: Turn) -> None:
         u, state = turn.u, turn.state
+        if u.complained and state.frustration == 0:
+            state.frustration = 1  # counts once; the bot is now doing what was asked
+            return
         if u.frustration or (u.sentiment <= -0.4 and u.intent == "complaint"):
             state.frustration += 1
             if state.frustration >= 2:
@@ -837,10 +851,23 @@ class Assistant:
         flow = turn.state.flow
         assert flow is not None
         spec = fl.FLOWS[flow.name]
-        for slot in spec.slots:
-            if slot in flow.slots:
-                continue
-            if not getattr(self, f"_fill_{slot}")(turn, flow, fresh):
+        named = turn.u.order_ids
+        if named and flow.slots.get("order_id") and flow.slots["order_id"] not in named:
+            # another order named mid-request: it replaces the one picked before
+            for slot in ("order_id", "item_ids", "new_item_ids", "_new", "_want", "_picked"):
+                flow.slots.pop(slot, None)
+        while True:
+            # the order's status may turn the request into another one (退掉: cancel or
+            # return), so the slots still missing are read again after every fill
+            spec = fl.FLOWS[flow.name]
+            missing = [s for s in spec.slots if s not in flow.slots]
+            if not missing:
+                break
+            slot = missing[0]
+            filled = getattr(self, f"_fill_{slot}")(turn, flow, fresh)
+            if turn.state.flow is not None and slot not in flow.slots:
+                filled = False  # a filler that fills nothing must not loop
+            if not filled:
                 if turn.state.flow is None or turn.conv.handoff_state is not HandoffState.BOT:
                     return
                 flow.awaiting = slot
@@ -881,6 +908,19 @@ class Assistant:
                 order_id = self._order_naming(turn, flow, flow.request, other=False)
             if order_id is None and fresh and state.current_order:
                 order_id = state.current_order
+            if order_id is None:
+                order_id = self._only_fitting_order(turn, flow)
+                picked = turn.order(order_id) if order_id is not None else None
+                if picked is not None:
+                    flow.slots["_picked"] = order_id  # said in the reply; a named order wins
+                    turn.say(
+                        "order_picked",
+                        order_id=order_id,
+                        status=fl.status_label(picked["status"], turn.lang),
+                        items=", ".join(
+                            fl.product_name(i["name"], turn.lang) for i in picked["items"]
+                        ),
+                    )
         if order_id is None:
             return False
         order = turn.order(order_id)
@@ -938,14 +978,43 @@ class Assistant:
             elif flow.name == "return_items" and status in policy.cancellable_statuses:
                 flow.name = "cancel_order"
 
+    def _only_fitting_order(self, turn: Turn, flow: FlowState) -> str | None:
+        """The customer's one order this request can act on, when no other order is named."""
+        spec = fl.FLOWS[flow.name]
+        if not spec.statuses:
+            orders = list((turn.user() or {}).get("orders", []))
+            return orders[0] if len(orders) == 1 else None
+        from kefu.orders.policy import get_store_policy
+
+        allowed = set(getattr(get_store_policy(), spec.statuses))
+        if flow.name in ("change_items", "exchange_items"):
+            policy = get_store_policy()
+            allowed |= set(policy.items_modifiable_statuses) | set(policy.exchangeable_statuses)
+        fitting = []
+        for oid in (turn.user() or {}).get("orders", []):
+            order = turn.order(oid)
+            if order is None or order["status"] not in allowed:
+                continue
+            fitting.append(oid)
+        return fitting[0] if len(fitting) == 1 else None
+
     def _order_naming(self, turn: Turn, flow: FlowState, text: str, *, other: bool) -> str | None:
         """The one order of the customer's that holds the product the text names ("the camera").
 
         Among several, orders this flow can act on are preferred; with "the other" the
-        current order is left out. None unless exactly one order fits.
+        current order is left out. None unless exactly one order fits. For an address change
+        only the words before "to ..." name the order ("the order that went to Washington,
+        change it to the address on my luggage order"), and the place it ships to counts.
         """
         if not turn.state.customer_id or not (ex.latin_words(text) or english_names(text)):
             return None
+        if flow.name == "change_address":
+            marks = list(re.finditer(r"\b(?:to|into)\b|改成|改为|换成|改到", text, re.I))
+            source = text[: marks[-1].start()] if marks else text
+            by_place = self._order_by_place(turn, flow, source)
+            if by_place:
+                return by_place
+            text = source
         holding = []
         for oid in (turn.user() or {}).get("orders", []):
             if other and oid == turn.state.current_order:
@@ -960,6 +1029,19 @@ class Assistant:
             allowed = getattr(get_store_policy(), spec.statuses)
             holding = [o for o in holding if o["status"] in allowed]
         return str(holding[0]["order_id"]) if len(holding) == 1 else None
+
+    def _order_by_place(self, turn: Turn, flow: FlowState, text: str) -> str | None:
+        """The one open order shipping to a place the text names ("sent to Washington DC")."""
+        from kefu.orders.policy import get_store_policy
+
+        allowed = get_store_policy().address_modifiable_statuses
+        orders = [o for o in map(turn.order, (turn.user() or {}).get("orders", [])) if o]
+        orders = [o for o in orders if o["status"] in allowed]
+        places = {
+            str(a) for a in _address.resolve_places(text, _address.known_addresses({}, orders))
+        }
+        fits = [o for o in orders if str(_address.known_addresses({}, [o])[0]) in places]
+        return str(fits[0]["order_id"]) if len(fits) == 1 else None
 
     def _other_order(self, turn: Turn, flow: FlowState) -> str | None:
         """'The other order': the previous one, else the only other order this flow can act on."""
@@ -989,7 +1071,31 @@ class Assistant:
         return reason is not None
 
     def _fill_address(self, turn: Turn, flow: FlowState, fresh: bool) -> bool:
-        addr = ex.address(turn.u.text)
+        """A typed address (every field validated) or one of the customer's own on record."""
+        texts = [turn.u.text, flow.request] if flow.request != turn.u.text else [turn.u.text]
+        addr = next((a for a in map(_address.parse_address, texts) if a is not None), None)
+        offered = flow.slots.get("_offered") or []
+        if addr is None and turn.u.yes and len(offered) == 1:
+            addr = ex.Address(**offered[0])  # "yes" to the one address shown
+        if addr is None:
+            user = turn.user() or {}
+            orders = [o for o in map(turn.order, user.get("orders", [])) if o is not None]
+            current = turn.order(flow.slots["order_id"]) if "order_id" in flow.slots else None
+            if flow.name == "change_default_address":
+                user = {**user, "address": None}  # "my profile's address" changes nothing
+            for text in texts:
+                addr = _address.resolve_address(text, user, orders, current_order=current)
+                if addr is None and _address.ORDER_WORDS.search(text):
+                    # "the address on my luggage order": the order holding the named product
+                    named = [
+                        o
+                        for o in orders
+                        if o is not current and fl.named_items(text, o.get("items", []))
+                    ]
+                    found = _address.known_addresses({}, named)
+                    addr = found[0] if len(found) == 1 else None
+                if addr is not None:
+                    break
         if addr is None:
             return False
         flow.slots["address"] = addr.as_args()
@@ -1099,7 +1205,25 @@ class Assistant:
         ]
 
     def _ask_address(self, turn: Turn, flow: FlowState) -> None:
-        turn.say("ask_address")
+        user = turn.user() or {}
+        orders = [o for o in map(turn.order, user.get("orders", [])) if o is not None]
+        current = turn.order(flow.slots["order_id"]) if "order_id" in flow.slots else None
+        skip = {
+            str(a)
+            for a in _address.known_addresses({"address": (current or {}).get("address")}, [])
+        }
+        if flow.name == "change_default_address":
+            skip |= {str(a) for a in _address.known_addresses(user, [])}
+        known = [a for a in _address.known_addresses(user, orders) if str(a) not in skip][:4]
+        again = flow.slots.get("_asked_address") and bool(turn.u.text)
+        flow.slots["_asked_address"] = True
+        key = "ask_address_again" if again else "ask_address"
+        flow.slots["_offered"] = [a.as_args() for a in known]
+        if known:
+            turn.say(f"{key}_known", known="; ".join(str(a) for a in known))
+            turn.quick = [QuickReply(label=str(a), value=str(a)) for a in known]
+        else:
+            turn.say(key)
 
     def _ask_payment_method_id(self, turn: Turn, flow: FlowState) -> None:
         methods = turn.methods()
@@ -1182,7 +1306,9 @@ class Assistant:
         )
         total = sum(Decimal(str(i["price"])) for i in (order or {}).get("items", []))
         if name == "cancel_order":
-            items = ", ".join(i["name"] for i in order["items"]) if order else ""
+            items = (
+                ", ".join(fl.product_name(i["name"], lang) for i in order["items"]) if order else ""
+            )
             reason = label(s["reason"], lang)
             args = {"order_id": s["order_id"], "reason": s["reason"]}
             return args, t(
@@ -1293,7 +1419,9 @@ class Assistant:
             u.order_ids or ex.means_other(u.text) or ex.ordinal(u.text) is not None
         ):
             previous = flow.slots.pop("order_id")
-            kept = {k: flow.slots.pop(k) for k in ("item_ids", "new_item_ids") if k in flow.slots}
+            kept: dict[str, Any] = {
+                k: flow.slots.pop(k) for k in ("item_ids", "new_item_ids") if k in flow.slots
+            }
             refilled = self._fill_order_id(turn, flow, False)
             if turn.state.flow is None:  # the other order was refused (status): said so
                 return True
@@ -1395,7 +1523,7 @@ class Assistant:
         )
         facts: dict[str, Any] = {
             "order_id": s.get("order_id", ""),
-            "status": data.get("status", ""),
+            "status": fl.status_label(str(data.get("status", "")), lang),
             "method": method,
         }
         if flow.name == "cancel_order":

@@ -57,7 +57,7 @@ def test_restart_mid_flow_resumes_the_conversation(sqlite_tau2_engine: Engine) -
     assert reply.tool_calls[0].data == YUSUF["id"]
     assert "身份已验证" in reply.text
     reply = restarted.handle(cid, PENDING_ORDER)
-    assert PENDING_ORDER in reply.text and "pending" in reply.text
+    assert PENDING_ORDER in reply.text and "待发货" in reply.text
 
 
 def test_handed_off_conversation_gets_no_bot_replies(assistant: Assistant) -> None:

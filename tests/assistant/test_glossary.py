@@ -58,9 +58,10 @@ def test_chinese_product_word_picks_the_item_to_return(
     reply = assistant.handle(cid, f"订单 {order['order_id']} 我要退货")
     assert reply.flow == "return_items" and "哪些商品" in reply.text
     reply = assistant.handle(cid, "耳机")
-    assert "退款退到哪里" in reply.text
-    reply = assistant.handle(cid, "原支付方式")
-    assert reply.flow == "return_items" and "Headphones" in reply.text and "是的" in reply.text
+    if len(user["payment_methods"]) > 1:  # one method on file is proposed without asking
+        assert "退款退到哪里" in reply.text
+        reply = assistant.handle(cid, "原支付方式")
+    assert reply.flow == "return_items" and "头戴式耳机" in reply.text and "是的" in reply.text
     done = assistant.handle(cid, "是的")
     writes = [c for c in done.tool_calls if c.name == "return_delivered_order_items"]
     assert writes and writes[0].ok and writes[0].arguments["item_ids"] == [headphones]
