@@ -483,3 +483,117 @@ PHRASES_EN = (
 )
 NEUTRAL_CUES_ZH = (*NEUTRAL_CUES_ZH, "优缺点", "优点缺点都有", "有利有弊", "一般吧", "还行吧")
 NEUTRAL_CUES_EN = (*NEUTRAL_CUES_EN, "pros and cons", "middle of the road", "so-so", "mixed feel")
+
+# --- fourth pass (issue #18) -------------------------------------------------------------------
+
+CLAIMS_ZH: tuple[str, ...] = (
+    "最低",
+    "史低",
+    "特价",
+    "优惠",
+    "当天",
+    "极速",
+    "闪电",
+    "秒发",
+    "快",
+    "正品",
+    "实物",
+    "防水",
+    "静音",
+    "质保",
+    "保修",
+    "耐用",
+    "结实",
+    "原装",
+    "大牌",
+    "高端",
+    "专业",
+    "顺丰",
+    "包邮",
+    "不掉色",
+    "纯棉",
+    "真皮",
+)
+"""What a listing promises: quoted back in a complaint, it is sarcasm (“防水”手表，一洗就进水)."""
+CLAIMS_EN: tuple[str, ...] = (
+    "lowest",
+    "express",
+    "two-day",
+    "next day",
+    "exactly",
+    "waterproof",
+    "silent",
+    "quiet",
+    "fast",
+    "lightning",
+    "free",
+    "warranty",
+    "guarantee",
+    "premium",
+    "professional",
+    "durable",
+    "sturdy",
+    "genuine",
+    "authentic",
+    "original",
+    "luxury",
+    "deluxe",
+    "best",
+    "discount",
+    "deal",
+    "offer",
+    "colorfast",
+)
+STRONG_QUESTION_ZH: tuple[str, ...] = (
+    "请问",
+    "多大码",
+    "什么码",
+    "能不能",
+    "有没有",
+    "是否",
+    "穿多大",
+)
+"""Cues that make a question even next to an opinion word ("穿多大码合适")."""
+STRONG_QUESTION_EN: tuple[str, ...] = (
+    "what size",
+    "which size",
+    "do you have",
+    "is there",
+    "can i",
+)
+
+MORE_NEGATIVE_ZH = MORE_NEGATIVE_ZH | _words(
+    """盖不紧 关不紧 拧不紧 拖不干净 洗不干净 擦不干净 充不上 打不开 合不上 扣不住 站不稳 放不稳
+    洒了 撒了 洒 脂肪粒 长痘 爆痘 闷痘 烂脸 刺痛 烧焦 焦味 糊味 进水 起雾 漂移 塌 凹陷 毛边 划手
+    划伤 割伤 破皮 渗漏 漏油 漏液 不给 拒绝 不认 不退 不换 翻新 翻新机 二手货 价保 降价了 便宜了
+    缺点 不足 短板 槽点 雷点 坑点"""
+)
+MORE_NEGATIVE_EN = MORE_NEGATIVE_EN | _words(
+    """burning burnt scorched sag sagged sagging burrs burr bumps bump breakout breakouts drift
+    drifts drifting spilled spill spills crackle crackles crackling fogged fog streaky streaks
+    crack cracks refurbished secondhand second-hand pops popped mold scratch scratches scared
+    worried unfortunately sadly downside downsides drawback drawbacks weakness weaknesses"""
+)
+MORE_POSITIVE_EN = MORE_POSITIVE_EN | _words("sweet legit thumbs strengths")
+PHRASES_EN = (
+    *PHRASES_EN,
+    (r"\bcheaper than\b", 1),
+    (r"\bthumbs up\b", 1),
+    (r"\bnot a single (one|\w+) (broke|broken|cracked|damaged|was damaged)\b", 1),
+    (r"\b(refused|denied|wouldn't give|won't give) (a |me a )?(price match|refund|return)\b", -1),
+    (r"\bworried (it|that)\b", 0),
+)
+PATTERNS_ZH = (
+    *PATTERNS_ZH,
+    (r"(担心|怕|以为)[^，。！？,.!?]{0,6}(会|有)", 0),
+    (r"没(有)?出现[^，。！？,.!?]{0,8}(问题|情况|毛病)", 1),
+    (r"(挑不出|找不出|说不出)[^，。！？,.!?]{0,4}(毛病|缺点|问题)", 1),
+)
+NEUTRAL_CUES_ZH = (*NEUTRAL_CUES_ZH, "有优点也有", "也有不足", "有好有差")
+NEUTRAL_CUES_EN = (
+    *NEUTRAL_CUES_EN,
+    "strengths and weaknesses",
+    "report back",
+    "stocking up",
+    "good and bad",
+)

@@ -93,7 +93,6 @@ _TERMS_ZH: dict[Aspect, tuple[str, ...]] = {
         "下单",
         "发出",
         "寄出",
-        "寄",
         "签收",
         "快递柜",
         "次日达",
@@ -186,11 +185,11 @@ _TERMS_ZH: dict[Aspect, tuple[str, ...]] = {
         "太长",
         "偏短",
         "偏长",
-        "短了",
-        "长了",
         "多大码",
         "什么码",
         "穿多大",
+        "不挤",
+        "不松",
         "尺码表",
     ),
     "authenticity": (
@@ -206,6 +205,9 @@ _TERMS_ZH: dict[Aspect, tuple[str, ...]] = {
         "盗版",
         "真品",
         "真货",
+        "序列号",
+        "官网",
+        "翻新",
     ),
     "description_match": (
         "与描述不符",
@@ -299,7 +301,6 @@ _TERMS_EN: dict[Aspect, tuple[str, ...]] = {
         "parcel locker",
         "signed for",
         "order today",
-        "ordered",
         "ships",
         "took ages",
         "took forever",
@@ -345,6 +346,7 @@ _TERMS_EN: dict[Aspect, tuple[str, ...]] = {
         "responded",
         "response",
         "helpdesk",
+        "rep",
         "vendor",
         "warranty",
         "after-sales",
@@ -417,6 +419,9 @@ _TERMS_EN: dict[Aspect, tuple[str, ...]] = {
         "not real",
         "imitation",
         "serial number",
+        "serial",
+        "official site",
+        "refurbished",
     ),
     "description_match": (
         "not as described",
@@ -499,6 +504,7 @@ _IMPLIED_POLARITY_ZH: dict[str, int] = {
     "散架": -1,
     "收到就是坏": -1,
     "亏了": -1,
+    "翻新": -1,
     "等了": -1,
 }
 _IMPLIED_POLARITY_EN: dict[str, int] = {
@@ -563,6 +569,7 @@ _IMPLIED_POLARITY_EN: dict[str, int] = {
     "came fast": 1,
     "came early": 1,
     "special offer": 1,
+    "refurbished": -1,
 }
 
 
@@ -630,6 +637,10 @@ _MASK_EN: tuple[str, ...] = (
     "worth the money",
     "waste of money",
     "out of the box",
+    "lunch box",
+    "lunchbox",
+    "storage box",
+    "tool box",
 )
 """General verdicts that hold an aspect word ("不值得买" is not about the price)."""
 _DAMAGE_ZH = ("破", "压", "烂", "坏", "扁", "漏")

@@ -111,10 +111,8 @@ def sarcasm_cue(text: str, language: str) -> bool:
         rest = text[: match.start()] + text[match.end() :]
         praise = (
             clause_polarity(inner, language, wide=True) > 0
-            or any(
-                w in inner for w in ("最低", "史低", "特价", "当天", "极速", "快", "正品", "实物")
-            )
-            or any(w in inner.lower() for w in ("lowest", "express", "two-day", "exactly"))
+            or any(w in inner for w in lex.CLAIMS_ZH)
+            or any(w in inner.lower() for w in lex.CLAIMS_EN)
         )
         if praise and lexicon_score(rest, language, wide=True) <= 0:
             return True
@@ -136,6 +134,9 @@ def _is_question(text: str, language: str) -> bool:
     cues = lex.QUESTION_ZH if language == "zh" else lex.QUESTION_EN
     if not any(c in stripped.lower() for c in cues) or any(p in stripped for p in ("！", "!")):
         return False
+    strong = lex.STRONG_QUESTION_ZH if language == "zh" else lex.STRONG_QUESTION_EN
+    if any(c in stripped.lower() for c in strong):
+        return True
     # a cue inside a statement ("怎么调焦都不清楚", "教我怎么调") is not a question when the
     # text holds an opinion of its own
     return lexicon_score(stripped, language, wide=True) == 0.0
