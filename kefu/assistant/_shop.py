@@ -321,6 +321,8 @@ def answer(turn: Any) -> bool:
             return False  # a known customer: the engine's personalised recommendations
         return _recommend(turn, cat, q, text)
     if not (q.types or q.category or (q.priced and SHOP_CUES.search(text))):
+        if turn.u.intent == "recommendation" and not state.customer_id:
+            return _recommend(turn, cat, q, text)  # anonymous: what sells, no login needed
         if WANTS_PRODUCT.search(text) and not NOT_A_PRODUCT.search(text):
             return _not_carried(turn, cat)
         return False
@@ -456,6 +458,16 @@ def _search(turn: Any, cat: Catalog, q: Query) -> bool:
         _show(turn, rows, q)
         return True
     rows = _one_per_product(offers)[:3] if several else offers[:3]
+    if not any(o.available for o in offers):  # "headphones under $340": all sold out
+        what = _what(offers, lang) if q.types else t("shop_products", lang)
+        turn.say("shop_none_in_stock", what=what, limit=limit.strip())
+        loose = _catalog.Query(types=q.types, category=q.category)
+        near, _ = cat.search(loose, within=[o for o in cat.pool(loose) if o.available])
+        rows = sorted(near, key=lambda o: abs(o.price - (q.max_price or q.min_price or 0)))[:3]
+        if rows:
+            turn.say("shop_closest", items=_items(sorted(rows, key=lambda o: o.price), lang))
+        _show(turn, rows or offers[:3], q)
+        return True
     turn.say("shop_list", limit=limit, items=_items(rows, lang))
     _show(turn, rows, q)
     return True

@@ -170,7 +170,7 @@ def has_value(options: dict[str, Any], value: str) -> bool:
         if low == value or _grey(low) == _grey(value):
             return True
         # "1tb" asks for "1TB SSD"; "15寸" was rewritten to "15-inch"
-        if re.search(r"\d", value) and low.split()[0] == value:
+        if re.search(r"\d", value) and re.search(r"[a-z]", value) and low.split()[0] == value:
             return True
     return False
 
@@ -716,7 +716,8 @@ def _value_named(key: str, val: str, low: str, alt: str) -> bool:
             if re.search(pattern, alt) or re.search(pattern.replace("grey", "gr[ae]y"), alt):
                 return True
         first = val.split()[0]
-        if re.search(r"\d", first) and len(val.split()) > 1:  # "1tb" for "1TB SSD"
+        if re.search(r"\d", first) and re.search(r"[a-z]", first) and len(val.split()) > 1:
+            # "1tb" for "1TB SSD"
             return bool(re.search(r"(?<![a-z0-9.])" + re.escape(first) + r"(?![a-z0-9])", alt))
         return False
     # a value written in Chinese (the Chinese store): 黑色 / 黑的 / black
