@@ -47,6 +47,8 @@ class DialogueState(BaseModel):
     shop_query: dict[str, Any] = Field(default_factory=dict)
     """The shopper's last catalogue query (types, category, price range, option values), so a
     follow-up ("what about in blue?", "under $50?") keeps what was asked before."""
+    queue: list[str] = Field(default_factory=list)
+    """Requests a message asked for beside the first one, taken up when it is finished."""
     turns: int = 0
     csat_requested: bool = False
 

@@ -40,6 +40,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "Which order do you mean? Your orders: {orders}",
         "zh": "请问是哪个订单？您的订单：{orders}",
     },
+    "next_request": {
+        "en": "Now your other request (\u201c{request}\u201d):",
+        "zh": "接下来处理您的另一个请求（“{request}”）：",
+    },
     "sorry_request": {
         "en": "I'm sorry about that. I can take care of it right now, and if you'd rather talk to a person at any point, just say so.",
         "zh": "非常抱歉给您带来不便。我现在就可以为您办理；如果您想转人工客服，随时告诉我。",
@@ -287,6 +291,14 @@ TEMPLATES.update(
         },
         "shop_available": {"en": "In stock: {items}.", "zh": "有货的是：{items}。"},
         "shop_more": {"en": "More options: {items}.", "zh": "还有这些：{items}。"},
+        "shop_largest": {
+            "en": "{item} is already the biggest we have.",
+            "zh": "{item}已经是最大的规格了。",
+        },
+        "shop_smallest": {
+            "en": "{item} is already the smallest we have.",
+            "zh": "{item}已经是最小的规格了。",
+        },
         "shop_none_in_stock": {
             "en": "Sorry, the {what} {limit} are all out of stock right now.",
             "zh": "抱歉，{limit}的{what}目前都缺货。",

@@ -28,7 +28,8 @@ KNOWLEDGE_INTENTS = {"shipping_policy", "payment_methods", "invoice", "discount"
 POLICY_WORDS = re.compile(r"\bpolic(?:y|ies)\b|\brules?\b|政策|规定|规则|条款", re.I)
 """A message that names a policy asks about the rule, not to act on an order (no order id)."""
 WANTS_ACTION = re.compile(
-    r"\bi (?:want|need|would like|'d like) to (?!know|ask|understand|learn|read|see)"
+    r"\bi (?:also |really |just |now |then )?(?:want|need|would like|'d like) to "
+    r"(?!know|ask|understand|learn|read|see)"
     r"|\b(?:please|pls) (?:cancel|return|exchange)\b"
     r"|我要|我想要|帮我|给我",
     re.I,

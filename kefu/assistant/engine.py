@@ -19,7 +19,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from kefu.assistant import _address, _shop, _variants
+from kefu.assistant import _address, _requests, _shop, _variants
 from kefu.assistant import _extract as ex
 from kefu.assistant import _flows as fl
 from kefu.assistant._glossary import english_names
@@ -343,8 +343,54 @@ class Assistant:
         turn = Turn(session, conv, state, u)
         turn.prepared = prepared
         state.turns += 1
-        self._policy(turn)
+        confirming = state.flow is not None and state.flow.confirming
+        parts = [] if confirming else _requests.split_requests(u.text, state.language)
+        orders = [] if confirming or parts else _requests.per_order(u.text, u.flow, u.order_ids)
+        if parts:
+            state.queue = [p.text for p in parts[1:] if not p.is_question] + state.queue
+            for question in (p for p in parts[1:] if p.is_question):
+                turn.u = self._part(u, question.text)
+                self._knowledge(turn, offer_handoff=False)
+                turn.quick = []
+            turn.u = self._part(u, parts[0].text)
+            self._policy(turn)
+        elif orders:
+            state.queue = orders[1:] + state.queue
+            turn.u = self._part(u, orders[0])
+            self._policy(turn)
+        else:
+            self._policy(turn)
+        self._drain(turn)
         return self._finish(turn, customer_msg)
+
+    @staticmethod
+    def _part(whole: Understanding, text: str) -> Understanding:
+        """One request of a message with several; identity given anywhere in it still counts."""
+        part = understand(text, whole.language)
+        part.emails = part.emails or whole.emails
+        part.zips = part.zips or whole.zips
+        return part
+
+    def _drain(self, turn: Turn) -> None:
+        """Take up the next queued request once the current one is finished."""
+        state = turn.state
+        for _ in range(3):  # bounded: each queued request is at most one flow start
+            if (
+                not state.queue
+                or state.flow is not None
+                or state.pending_flow is not None
+                or not state.customer_id
+                or turn.conv.handoff_state is not HandoffState.BOT
+            ):
+                return
+            text = state.queue.pop(0)
+            turn.u = understand(text, state.language)
+            if not turn.u.flow:
+                continue
+            turn.quick = []
+            quoted = re.sub(r"\s+", " ", ex.strip_identity(text)).strip(" ,.，。")
+            turn.say("next_request", request=quoted[:80])
+            self._start_flow(turn, self._flow_name(turn.u))
 
     def _replay(self, session: Session, conv: Conversation, client_message_id: str) -> Reply | None:
         original = session.scalar(

@@ -1,0 +1,108 @@
+"""Several requests in one message: "change the address of my order, and also do you ship to
+Canada?", "取消订单 #W1，另外帮我查一下 #W2 到哪了".
+
+The message is cut at the places where a new request starts (a sentence end, "and also",
+"another thing", "and can you …", 另外/还有/顺便/然后 …). A piece counts as a request of its
+own only when the classifier is sure of it on its own: an order request (cancel, return…)
+or a store question (shipping, payment, policy). Pieces that only describe the first request
+("… and the thermostat for the Google Home one") stay with it. The engine handles the first
+request, answers the questions at once, and keeps the other order requests in a queue that
+it takes up, one after the other, as each request is finished.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kefu.assistant._understand import FLOW_INTENTS, KNOWLEDGE_INTENTS, understand
+
+_VERB = (
+    r"(?:i\s+)?(?:also\s+)?(?:want|need|would like|'d like|can you|could you|please|pls|"
+    r"cancel|return|exchange|change|update|modify|track|check|do you|does|what|how|where|"
+    r"when|is|are|will)\b"
+)
+BOUNDARY = re.compile(
+    r"(?<=[?!.;])\s+(?=\S)|(?<=[？！。；])\s*(?=\S)"
+    r"|\s*,?\s*\b(?:and also|and then|another thing|one more thing|besides that|"
+    r"in addition|additionally|oh and|plus)\b[,:]?\s*"
+    rf"|\s*,?\s*\band\s+(?={_VERB})"
+    r"|[，,]?\s*(?:另外|还有|顺便|并且|同时|然后|以及|再帮我|也帮我)[，,：:]?\s*",
+    re.I,
+)
+SURE = 0.7
+
+
+@dataclass(frozen=True)
+class Part:
+    """One request of a message: its text and what it asks for."""
+
+    text: str
+    intent: str
+    is_question: bool
+    """A store question (answered at once), not an order request (queued)."""
+
+
+def split_requests(text: str, language: str) -> list[Part]:
+    """The separate requests in ``text``, in order; one part or none means a single request."""
+    if len(text) > 600:  # a long message is one request; cutting it would only guess
+        return []
+    pieces = [p.strip(" ,，") for p in BOUNDARY.split(text) if p and p.strip(" ,，.。")]
+    if len(pieces) < 2:
+        return []
+    parts: list[Part] = []
+    for piece in pieces:
+        u = understand(piece, language)
+        if _identity_only(piece):
+            u.intent, u.confidence = None, 0.0
+        flow = u.flow if u.confidence >= SURE else None
+        question = u.intent in KNOWLEDGE_INTENTS and u.confidence >= SURE
+        if flow is None and not question:
+            if parts:  # a description of the previous request: it stays with it
+                last = parts[-1]
+                parts[-1] = Part(f"{last.text} {piece}", last.intent, last.is_question)
+            else:
+                parts.append(Part(piece, u.intent or "", False))
+            continue
+        intent = str(u.intent)
+        if parts and not parts[-1].is_question and parts[-1].intent not in _REQUESTS:
+            # the first piece was a greeting or context: it belongs to this request
+            last = parts.pop()
+            piece = f"{last.text} {piece}"
+        parts.append(Part(piece, intent, question))
+    requests = [p for p in parts if p.is_question or p.intent in _REQUESTS]
+    if len(requests) < 2:
+        return []
+    distinct = {(p.intent, p.text) for p in requests}
+    return requests if len(distinct) > 1 else []
+
+
+_REQUESTS = set(FLOW_INTENTS)
+
+
+def _identity_only(piece: str) -> bool:
+    """ "my email is x@y.com", "I'm Ivan Santos, zip 75277": no request in it."""
+    from kefu.assistant import _extract as ex
+
+    if not (ex.emails(piece) or ex.zips(piece)):
+        return False
+    rest = ex.strip_identity(piece)
+    han = sum(1 for ch in rest if "\u4e00" <= ch <= "\u9fff")
+    return len(ex.latin_words(rest)) <= 4 and han <= 6
+
+
+WHOLE_ORDER_FLOWS = {"cancel_order", "change_address", "order_status", "refund_status"}
+
+
+def per_order(text: str, flow: str | None, order_ids: list[str]) -> list[str]:
+    """ "cancel #W1 and #W2": one request per order, for requests about a whole order."""
+    if flow not in WHOLE_ORDER_FLOWS or len(set(order_ids)) < 2:
+        return []
+    out = []
+    for keep in dict.fromkeys(order_ids):
+        one = text
+        for other in order_ids:
+            if other != keep:
+                one = re.sub(rf"#?{re.escape(other.lstrip('#'))}", "", one)
+        out.append(re.sub(r"\s+", " ", one).strip())
+    return out
