@@ -131,6 +131,49 @@ RANGE_Q = re.compile(
     r"cost\b|多少钱|价格|价位|什么价|贵吗|贵不贵",
     re.I,
 )
+BIGGER = re.compile(
+    r"bigger|larger|more (?:capacity|storage|memory|zoom)|size up|one size up|大一点|大一号|大点|"
+    r"大一码|大一个码|大一个号|大一些的|"
+    r"更大|大一些|大号一点|容量大|加大一点",
+    re.I,
+)
+SMALLER = re.compile(
+    r"smaller|more compact|less (?:capacity|storage)|size down|one size down|小一点|小一号|小点|"
+    r"小一码|小一个码|小一个号|"
+    r"更小|小一些",
+    re.I,
+)
+BIGGEST = re.compile(
+    r"(?:the )?(?:biggest|largest|most (?:zoom|storage|memory|capacity|pieces)|highest)|最大|最多",
+    re.I,
+)
+SIZE_KEYS = (
+    "size",
+    "capacity",
+    "screen size",
+    "storage",
+    "ram",
+    "length",
+    "diameter",
+    "height",
+    "thickness",
+    "zoom",
+    "pieces",
+    "piece count",
+    "frame size",
+    "kit size",
+    "room size",
+    "weight range",
+    "battery life",
+    "resolution",
+    "尺码",
+    "容量",
+    "厚度",
+    "件数",
+    "配列",
+    "规格",
+)
+_SCALE = ["xs", "s", "m", "l", "xl", "xxl", "small", "medium", "large", "portable", "full size"]
 MORE_Q = re.compile(
     r"还有别的|还有其他|其他的|别的款|别的吗|更多|换一批|more options|anything else|other options|"
     r"what else|\bothers\b|show me more|\bany more\b|something else|other ones",
@@ -160,7 +203,7 @@ def follows_up(turn: Any) -> bool:
     text = turn.u.text
     if ORDER_WORDS.search(text):
         return False
-    cues = (PRICE_Q, AVAIL_Q, MORE_Q, CHEAPER, DEARER, COMPARE, OPTIONS_Q, THE_CHEAPER)
+    cues = (PRICE_Q, AVAIL_Q, MORE_Q, CHEAPER, DEARER, COMPARE, OPTIONS_Q, THE_CHEAPER, BIGGER)
     if _ordinal(text) or any(c.search(text) for c in cues):
         return True
     cat = _catalog.Catalog(turn.session, turn.lang)
@@ -352,6 +395,7 @@ def _refers(text: str, q: Query) -> bool:
         or MORE_Q.search(text)
         or THE_CHEAPER.search(text)
         or THE_DEARER.search(text)
+        or _step(text)
         or q.values
         or q.priced
         or CHEAPER.search(text)
@@ -674,6 +718,9 @@ def _follow_up(turn: Any, cat: Catalog, q: Query, shown: list[Offer]) -> bool:
         return _options(turn, cat, base, text)
     if MORE_Q.search(text) and not q.values and not q.priced:
         return _more(turn, cat, last, shown)
+    step = _step(text)
+    if step and not q.values:
+        return _resize(turn, cat, last, picked[0] if picked else shown[0], step, text)
     ref = picked[0] if picked else None
     if ref is None and q.values:
         matching = [o for o in shown if all(o.has(v) for v in q.values)]
@@ -781,6 +828,76 @@ def _more(turn: Any, cat: Catalog, last: Query, shown: list[Offer]) -> bool:
     _show(turn, rows, last)
     if flag:
         turn.state.shop_query["recommend"] = True
+    return True
+
+
+def _step(text: str) -> int:
+    """+1 bigger, -1 smaller, +2 the biggest, 0 none."""
+    if BIGGEST.search(text):
+        return 2
+    if BIGGER.search(text):
+        return 1
+    if SMALLER.search(text):
+        return -1
+    return 0
+
+
+def _magnitude(value: str) -> float | None:
+    """A size-like value's place in its order: 500ml < 1L, S < M < XL, 87键 < 104键."""
+    low = str(value).lower().strip()
+    if low in _SCALE:
+        return float(_SCALE.index(low) % 6 if _SCALE.index(low) < 6 else _SCALE.index(low))
+    m = re.search(r"(\d+(?:\.\d+)?)\s*([a-z%]*)", low)
+    if not m:
+        return None
+    number, unit = float(m.group(1)), m.group(2)
+    scale = {"l": 1000, "liter": 1000, "liters": 1000, "tb": 1000, "k": 1000, "ft": 12}
+    return number * scale.get(unit, 1)
+
+
+def _resize(turn: Any, cat: Catalog, last: Query, ref: Offer, step: int, text: str) -> bool:
+    """ "a bigger one?" / "大一号的" / "the largest": the next (or last) value of a size-like
+    option of the product, its other options kept where possible."""
+    lang = turn.lang
+    pool = cat.offers([p for p in cat.products if p.id == ref.product_id])
+    low = text.lower()
+    keys = [k for k in ref.options if k.lower() in SIZE_KEYS and _magnitude(ref.options[k])]
+    named = [k for k in keys if k.lower() in low or option_name_zh(k) in text]
+    keys = named or keys
+    if not keys:
+        return False
+    key = keys[0]
+    here = _magnitude(ref.options[key]) or 0.0
+    cands = [o for o in pool if (_magnitude(o.options.get(key, "")) or 0.0) != here]
+    if step > 0:
+        cands = [o for o in cands if (_magnitude(o.options.get(key, "")) or 0.0) > here]
+    else:
+        cands = [o for o in cands if (_magnitude(o.options.get(key, "")) or 0.0) < here]
+    if not cands:
+        turn.say("shop_largest" if step > 0 else "shop_smallest", item=_describe(ref, lang))
+        _show(turn, [ref], last)
+        return True
+
+    def order(o: Offer) -> tuple[float, int, bool, Decimal]:
+        size = _magnitude(o.options.get(key, "")) or 0.0
+        kept = sum(1 for k, v in ref.options.items() if k != key and o.options.get(k) == v)
+        if step == 2:
+            return (-size, -kept, not o.available, o.price)
+        return (-kept, abs(size - here), not o.available, o.price)
+
+    ranked = sorted(cands, key=order)
+    best = ranked[0]
+    if best.available:
+        turn.say(
+            "shop_yes", item=_describe(best, lang), status=_status(best, lang), price=_price(best)
+        )
+        _show(turn, ranked[:3], last)
+        return True
+    turn.say("shop_out", item=_describe(best, lang), price=_price(best))
+    alt = [o for o in ranked if o.available][:2]
+    if alt:
+        turn.say("shop_instead", items=_items(alt, lang))
+    _show(turn, [best, *alt], last)
     return True
 
 
