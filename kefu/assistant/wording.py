@@ -663,3 +663,112 @@ def record(assistant: Any, reply: Reply, wording: Wording) -> Reply:
             msg.data = data
             msg.text = wording.text
     return worded
+
+
+# ---------------------------------------------------------------------------------- reading
+# The model as a command generator (KEFU_LLM_ROLE=understand|converse): which requests a
+# message makes, with which slot values, several allowed; schema-constrained JSON, then
+# cross-checked by the exact extractors. Nothing here decides: the engine still runs every
+# request through its flows, authentication and explicit yes. Not wired into the engine
+# yet (engine.py would call read_message in _prepare, before the turn's transaction).
+
+READING_REASONS = ("no longer needed", "ordered by mistake")
+
+
+@dataclass(frozen=True)
+class ModelRequest:
+    """One request the model read in a message, after the code's cross-check."""
+
+    flow: str
+    order_id: str | None = None
+    email: str | None = None
+    reason: str | None = None
+    dropped: tuple[str, ...] = ()
+    """Values the model gave that the message does not contain (removed)."""
+
+
+def reading_schema(flows: list[str]) -> dict[str, Any]:
+    """At most three requests, each a known flow with optional slot values."""
+    return {
+        "type": "object",
+        "properties": {
+            "requests": {
+                "type": "array",
+                "maxItems": 3,
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "flow": {"enum": [*flows, "question", "handoff", "none"]},
+                        "order_id": {"type": ["string", "null"]},
+                        "email": {"type": ["string", "null"]},
+                        "reason": {"enum": [*READING_REASONS, None]},
+                    },
+                    "required": ["flow"],
+                    "additionalProperties": False,
+                },
+            }
+        },
+        "required": ["requests"],
+        "additionalProperties": False,
+    }
+
+
+def cross_check(value: dict[str, Any], u: Any, flows: list[str]) -> list[ModelRequest]:
+    """The model's reading held to the message: an order id or email the message does not
+    contain is dropped; an explicit yes/no in the message means the code's reading stands
+    (no model requests); one order id the extractor found fills a request that has none."""
+    if getattr(u, "yes", False) or getattr(u, "no", False):
+        return []
+    text = str(getattr(u, "text", ""))
+    code_ids = [i.lstrip("#").upper() for i in getattr(u, "order_ids", [])]
+    code_emails = [e.lower() for e in getattr(u, "emails", [])]
+    found: list[ModelRequest] = []
+    for raw in value.get("requests", [])[:3]:
+        flow = raw.get("flow")
+        if flow not in flows:
+            continue
+        dropped: list[str] = []
+        order_id = raw.get("order_id")
+        if order_id is not None:
+            bare = str(order_id).lstrip("#").upper()
+            if bare not in code_ids or bare not in text.upper():
+                dropped.append(f"order id {order_id}")
+                order_id = None
+            else:
+                order_id = "#" + bare
+        if order_id is None and len(code_ids) == 1:
+            order_id = "#" + code_ids[0]
+        email = raw.get("email")
+        if email is not None and (str(email).lower() not in code_emails):
+            dropped.append(f"email {email}")
+            email = None
+        reason = raw.get("reason")
+        if reason is not None and reason not in READING_REASONS:
+            reason = None
+        found.append(ModelRequest(flow, order_id, email, reason, tuple(dropped)))
+    return found
+
+
+def read_message(llm: Any, u: Any, flows: list[str] | None = None) -> list[ModelRequest] | None:
+    """The model's cross-checked reading of ``u`` (None: the model gave none)."""
+    from kefu.assistant._flows import FLOWS
+    from kefu.llm import LLMError
+
+    menu = sorted(flows or FLOWS)
+    lang = u.language if u.language in ("zh", "en") else "en"
+    system = (
+        "把顾客消息中的请求读成JSON：每个请求的flow，以及消息里原样出现的订单号、邮箱。"
+        if lang == "zh"
+        else "Read the customer's message as JSON: each request's flow, and only the order "
+        "ids and emails that appear in the message."
+    )
+    messages = [
+        {"role": "system", "content": system + " flows: " + ", ".join(menu)},
+        {"role": "user", "content": fence(u.text, "customer message")},
+    ]
+    try:
+        value = llm.json(messages, reading_schema(menu), max_tokens=160)
+    except LLMError as exc:
+        log.info("model gave no reading: %s", type(exc).__name__)
+        return None
+    return cross_check(value, u, [*menu, "question", "handoff"])
