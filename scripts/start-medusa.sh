@@ -21,7 +21,7 @@ ADMIN_PASSWORD=${KEFU_MEDUSA_ADMIN_PASSWORD:-kefu-medusa-admin}
 mkdir -p "$STATE"
 SETUP_LOG=$STATE/setup.log
 : >"$SETUP_LOG"
-log() { echo "[start-medusa] $*" >>"$SETUP_LOG"; }
+log() { echo "[start-medusa] $(date +%T) $*" >>"$SETUP_LOG"; }
 fail() { echo "start-medusa: $* (see $SETUP_LOG)" >&2; exit 1; }
 
 command -v node >/dev/null 2>&1 || fail "node is not installed"

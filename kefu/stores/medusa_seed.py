@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import threading
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -221,6 +223,14 @@ def change_stock(admin: MedusaAdmin, setup: ShopSetup, variant_id: str, delta: i
 
     An unavailable tau2 variant is kept at zero sellable stock: an order that holds it gets
     exactly the units it reserves, so the variant stays unavailable to everyone else."""
+    with _STOCK_LOCK:  # read-modify-write of one level; seeding runs customers in threads
+        _change_stock(admin, setup, variant_id, delta)
+
+
+_STOCK_LOCK = threading.Lock()
+
+
+def _change_stock(admin: MedusaAdmin, setup: ShopSetup, variant_id: str, delta: int) -> None:
     variant = admin.get("/admin/product-variants", id=variant_id, fields="id,*inventory_items")[
         "variants"
     ][0]
@@ -425,7 +435,9 @@ def existing_orders(admin: MedusaAdmin) -> dict[str, str]:
     }
 
 
-def seed(admin: MedusaAdmin, data: dict[str, Any], customers: int = 20) -> dict[str, int]:
+def seed(
+    admin: MedusaAdmin, data: dict[str, Any], customers: int = 20, workers: int = 4
+) -> dict[str, int]:
     """Load the slice (idempotent); returns counts of what the shop holds for it."""
     setup = ensure_setup(admin)
     users = slice_of(data, customers)
@@ -436,16 +448,22 @@ def seed(admin: MedusaAdmin, data: dict[str, Any], customers: int = 20) -> dict[
             for item in data["orders"][order_id]["items"]:
                 if item["product_id"] not in product_ids:
                     product_ids.append(item["product_id"])
-    for product_id in product_ids:
-        ensure_product(admin, setup, data["products"][product_id], variants)
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        list(
+            pool.map(
+                lambda pid: ensure_product(admin, setup, data["products"][pid], variants),
+                product_ids,
+            )
+        )
     orders = existing_orders(admin)
     tracked = unavailable(data)
-    made = 0
-    for user in users:
+
+    def one_customer(user: dict[str, Any]) -> int:
         customer_id = ensure_customer(admin, user)
+        made = 0
         for order_id in user["orders"]:
             if order_id not in orders:
-                orders[order_id] = create_order(
+                create_order(
                     admin,
                     setup,
                     data["orders"][order_id],
@@ -455,6 +473,10 @@ def seed(admin: MedusaAdmin, data: dict[str, Any], customers: int = 20) -> dict[
                     tracked=tracked,
                 )
                 made += 1
+        return made
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:  # customers side by side
+        made = sum(pool.map(one_customer, users))
     return {"customers": len(users), "products": len(product_ids), "orders_created": made}
 
 

@@ -489,3 +489,41 @@ def test_timeout_after_medusa_applied_the_write_is_not_applied_twice(
     else:
         returns = medusa.admin.get("/admin/returns", order_id=medusa_id, fields="id,status")
         assert [r["status"] for r in returns["returns"]] == ["requested"]
+
+
+# ---------------------------------------------------------------------------- sync
+def test_kefu_sync_pulls_what_medusa_did_into_the_mirror(
+    medusa: MedusaShop, mirror: Session, sqlite_tau2_engine: Any
+) -> None:
+    """The shop ships an order (no webhook reaches kefu): ``kefu sync`` brings the mirror
+    up to date, and a second pass changes nothing."""
+    from kefu.store.models import utcnow
+    from kefu.stores.models import EntityVersion
+    from kefu.stores.sync import sync_once
+
+    order_id, medusa_id = medusa.fresh_order(mirror, "pending")
+    mirror.add(
+        EntityVersion(entity_type="cursor", entity_id="medusa", version=utcnow().isoformat())
+    )
+    mirror.commit()
+    items = medusa.admin.get(f"/admin/orders/{medusa_id}", fields="id,*items")["order"]["items"]
+    lines = [{"id": i["id"], "quantity": i["quantity"]} for i in items]
+    done = medusa.admin.post(
+        f"/admin/orders/{medusa_id}/fulfillments",
+        {"items": lines, "location_id": medusa.setup.location_id},
+        fields="id,*fulfillments",
+    )["order"]
+    medusa.admin.post(
+        f"/admin/orders/{medusa_id}/fulfillments/{done['fulfillments'][-1]['id']}/shipments",
+        {
+            "items": lines,
+            "labels": [{"tracking_number": "TRK-SYNC-1", "tracking_url": "#", "label_url": "#"}],
+        },
+    )
+    report = sync_once(sqlite_tau2_engine, medusa.backend())
+    assert not report.errors, report.errors[:3]
+    local = _mirror_order(mirror, order_id)
+    assert local["status"] == "processed"
+    assert local["fulfillments"][0]["tracking_id"] == ["TRK-SYNC-1"]
+    again = sync_once(sqlite_tau2_engine, medusa.backend())
+    assert again.applied == 0
