@@ -13,12 +13,15 @@ Definitions (computed over conversations *created* in the window):
 - **first response time**: customer's first message → first reply (bot or person), and
   handoff requested → first human reply (the number that staffing changes).
 - **top intents**: what customers came for (yes/no answers to the bot are not counted).
-- **knowledge gaps** (unanswered questions): customer messages answered with the
-  low-confidence / no-answer path, or classified out of scope.
+- **knowledge gaps** (unanswered questions): customer *questions* answered with the
+  low-confidence / no-answer path, or classified out of scope. Messages that carry identity
+  or order details (an email, a zip, an order id, a street address, a phone number) are never
+  gaps, and the questions listed are shown with any personal data masked.
 """
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
@@ -28,6 +31,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kefu.llm.redact import redact
 from kefu.store.models import Conversation, Feedback, Handoff, Message, utcnow
 
 GAP_MARKERS = frozenset(
@@ -78,7 +82,31 @@ def _pct(values: list[float], q: float) -> float | None:
     return round(data[min(len(data) - 1, int(q * (len(data) - 1) + 0.5))], 2)
 
 
+GAP_KEYS = frozenset({"low_confidence", "out_of_scope", "kb_unsure"})
+"""Reply templates that mean "I could not answer that" (see kefu.assistant._templates)."""
+_QUESTION = re.compile(
+    r"[?？]|^\s*(?:what|how|why|when|where|which|who|can|could|do|does|is|are|will|would|"
+    r"should|may)\b|吗|呢|怎么|什么|多少|如何|哪|能不能|可不可以|可以.{0,8}吗|是否|有没有|几",
+    re.I,
+)
+_DETAILS = re.compile(
+    r"[\w.+-]+@[\w-]+\.[\w.-]+|#?\bW\d{7}\b|(?<!\d)\d{5}(?!\d)|\d{3}[ .-]?\d{3,4}[ .-]?\d{4}"
+    r"|\b\d{1,6}\s+[A-Z][a-z]+\s+(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr)\b",
+    re.I,
+)
+
+
+def _is_question(text: str) -> bool:
+    """A question someone could answer in the knowledge base, not identity or order details."""
+    return bool(_QUESTION.search(text)) and not _DETAILS.search(text)
+
+
 def _is_gap(customer: Message, reply: Message | None) -> bool:
+    """Whether ``customer`` is a real question the bot could not answer (see the module doc)."""
+    return _is_question(customer.text) and _unanswered(customer, reply)
+
+
+def _unanswered(customer: Message, reply: Message | None) -> bool:
     """Whether the bot failed to answer ``customer`` from knowledge or a flow.
 
     Out-of-scope questions count; so do questions the bot answered without a citation, a
@@ -90,7 +118,8 @@ def _is_gap(customer: Message, reply: Message | None) -> bool:
     if reply is None or not reply.data:
         return False
     body = reply.data.get("reply", reply.data)
-    if set(body.get("templates") or []) & GAP_MARKERS or body.get("answer_kind") in GAP_MARKERS:
+    said = {str(p.get("key")) for p in body.get("said") or [] if isinstance(p, dict)}
+    if said & GAP_KEYS or body.get("answer_kind") in GAP_MARKERS:
         return True
     if body.get("citations") or body.get("tool_calls") or body.get("flow") or body.get("cards"):
         return False
@@ -187,7 +216,7 @@ def support_report(
                 sentiment_by_day[m.created_at.date().isoformat()].append(float(m.sentiment))
             reply = next((r for r in msgs[i + 1 :] if r.role == "assistant"), None)
             if _is_gap(m, reply):
-                key = " ".join(m.text.split())[:200]
+                key = redact(" ".join(m.text.split()))[:200]
                 gaps[key] += 1
                 gap_example_lang[key] = m.language
                 gap_at_end = True

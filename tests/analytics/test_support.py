@@ -166,3 +166,28 @@ def test_support_report_definitions(session: Session) -> None:
 def test_empty_window_is_all_zero(session: Session) -> None:
     r = support_report(session)
     assert r.conversations == 0 and r.auto_resolution_rate is None and r.knowledge_gaps == []
+
+
+def test_knowledge_gaps_are_questions_without_personal_data(session: Session) -> None:
+    _conv(session, "g1", None, 3, handoff_state=HandoffState.CLOSED)
+    unsure = {"reply": {"said": [{"key": "low_confidence", "facts": {}, "text": "Sorry?"}]}}
+    kb_unsure = {"reply": {"said": [{"key": "kb_unsure", "facts": {}, "text": "Not sure."}]}}
+    turns = [
+        ("I'm Ivan Santos, zip 75277", unsure),  # identity, not a question
+        ("Ivan Santos", unsure),
+        ("what about order #W1234567, is it late?", unsure),  # order details
+        ("can I pay by phone? call me at 555-123-4567", kb_unsure),  # would leak a phone
+        ("do you price match other stores?", kb_unsure),  # a real unanswered question
+        ("你们支持开发票吗", kb_unsure),
+    ]
+    seq = 0
+    for text, reply in turns:
+        seq += 1
+        _msg(session, "g1", seq, "customer", text, 3, intent="policy_question", confidence=0.3)
+        seq += 1
+        _msg(session, "g1", seq, "assistant", reply["reply"]["said"][0]["text"], 3, data=reply)
+    session.flush()
+    r = support_report(session, NOW - timedelta(days=30), NOW + timedelta(seconds=1))
+    questions = [g["question"] for g in r.knowledge_gaps]
+    assert sorted(questions) == sorted(["do you price match other stores?", "你们支持开发票吗"])
+    assert not any("75277" in q or "555" in q or "Ivan" in q for q in questions)
