@@ -597,3 +597,34 @@ NEUTRAL_CUES_EN = (
     "stocking up",
     "good and bad",
 )
+
+# --- fifth pass (issue #18) --------------------------------------------------------------------
+
+QUANTIFIERS_ZH: tuple[str, ...] = (
+    "一点",
+    "任何",
+    "什么",
+    "一丝",
+    "半点",
+    "丝毫",
+    "明显的",
+    "太多",
+    "啥",
+)
+"""What a negator reaches over (没有一点问题, 没有任何异味)."""
+PATTERNS_ZH = (
+    *PATTERNS_ZH,
+    (r"显(腿长|高|瘦|白|年轻|气质|精神|脸小)", 1),
+    (r"主动(联系|帮|给|退|换|补)", 1),
+    (r"(捡到宝|捡到便宜|买到就是赚到)", 1),
+)
+MORE_POSITIVE_ZH = MORE_POSITIVE_ZH | _words("赠品 解放双手 省时 省力 顺滑 顺 不干")
+PHRASES_EN = (
+    *PHRASES_EN,
+    (r"\bkept (me|it|us|everything|the \w+) (dry|warm|cool|safe|fresh)\b", 1),
+    (r"\breached out (first|to me)?\b", 1),
+    (r"\b(a real find|a great find)\b", 1),
+    (r"\bnobody (knew|knows|could tell|would tell)\b", -1),
+    (r"\bsat (at|in) (the )?\w+ for\b", -1),
+)
+MORE_POSITIVE_EN = MORE_POSITIVE_EN | _words("freebie glide glides toasty spotless")

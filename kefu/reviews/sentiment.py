@@ -300,6 +300,12 @@ def _zh_clause_polarity(clause: str, wide: bool = False) -> int:
             wide_prefix = clause[max(0, start - 9) : start]
             if not negated and wide_prefix.endswith(("那么", "这么", "那样")):
                 negated = any(n in wide_prefix for n in ("没", "不"))
+            if wide and not negated:
+                # 没有一点问题 / 没有任何异味: the negator reaches over a quantifier
+                near = wide_prefix
+                for q in lex.QUANTIFIERS_ZH:
+                    near = near.replace(q, "")
+                negated = any(near.endswith(n) for n in lex.NEGATORS_ZH)
             total += -sign if negated else sign
             clause = clause.replace(word, "  ")
     return total
