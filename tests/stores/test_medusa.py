@@ -23,6 +23,8 @@ from kefu.stores import use_backend
 from kefu.stores.medusa_seed import STATUSES
 from tests.stores.medusa_fixtures import MedusaShop
 
+pytestmark = pytest.mark.slow  # minutes: Medusa is started and seeded once per run
+
 ADDRESS = {
     "address1": "77 Harbour Road",
     "address2": "Unit 5",
