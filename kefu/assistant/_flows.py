@@ -329,6 +329,12 @@ def _name_score(name: str, low: str, zh_names: set[str]) -> int:
     return 1 if hit else 0
 
 
+def names_mentioned(text: str, items: list[dict[str, Any]]) -> set[str]:
+    """The distinct product names of ``items`` the text names at all (any strength)."""
+    low, readings = text.lower(), set(english_names(text))
+    return {str(i["name"]) for i in items if _name_score(str(i["name"]), low, readings)}
+
+
 def named_items(text: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The items the message names by product (English name, a telling word of it, or Chinese)."""
     low, readings = text.lower(), english_names(text)
@@ -360,12 +366,27 @@ def ambiguous_same_product(text: str, items: list[dict[str, Any]]) -> bool:
     return not re.search(rf"\b{re.escape(last)}e?s\b", text.lower())  # plural names them all
 
 
+ORDER_CONTEXT = re.compile(
+    r"\b(?:(?:i\s+)?(?:received|got|bought|ordered|came|arrived|shipped)\s+(?:\w+\s+)?"
+    r"(?:with|along with|together with)|in the same order as|from the order with)\b"
+    r"|和.{1,12}一起(?:买|收到|到|寄)|跟.{1,12}一起(?:买|收到|到|寄)|同一个订单",
+    re.I,
+)
+"""Words after which a named product only says which order is meant."""
+
+
 def match_items(text: str, items: list[dict[str, Any]]) -> list[str]:
     """Item ids of the order the message names: by item id, product name, ordinal or 'all'."""
     low = text.lower()
     by_id = [i["item_id"] for i in items if i["item_id"] in text]
     if by_id:
         return by_id
+    context = ORDER_CONTEXT.search(text)
+    if context:
+        # "the backpack I received with the vacuum": the vacuum only says which order
+        before = named_items(text[: context.start()], items)
+        if before and not ex.means_all(text):
+            return [i["item_id"] for i in before]
     cut = ex.EXCEPT_WORDS.search(text)
     if cut:
         left_out = named_items(text[cut.end() :], items)

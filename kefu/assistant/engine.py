@@ -1062,12 +1062,18 @@ class Assistant:
                 return by_place
             text = source
         holding = []
+        scores: dict[str, int] = {}
         for oid in (turn.user() or {}).get("orders", []):
             if other and oid == turn.state.current_order:
                 continue
             order = turn.order(oid)
             if order is not None and fl.named_items(text, order.get("items", [])):
                 holding.append(order)
+                scores[oid] = len(fl.names_mentioned(text, order.get("items", [])))
+        if len(holding) > 1:
+            # "the backpack I got with the vacuum": the order holding more of the named things
+            best = max(scores.values())
+            holding = [o for o in holding if scores[o["order_id"]] == best]
         spec = fl.FLOWS[flow.name]
         if len(holding) > 1 and spec.statuses:
             from kefu.orders.policy import get_store_policy
