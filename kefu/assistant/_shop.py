@@ -236,7 +236,7 @@ def _describe(o: Offer, lang: str) -> str:
                 feature = k.replace("water resistance", "waterproof")
                 opts.append(feature if low == "yes" else f"not {feature}")
         else:
-            opts.append(option_value_zh(str(v), k) if lang == "zh" else str(v))
+            opts.append(option_value_zh(str(v), k) if lang == "zh" else _catalog.value_en(str(v)))
     if not opts:
         return o.title(lang)
     if lang == "zh":
@@ -437,6 +437,13 @@ def _search(turn: Any, cat: Catalog, q: Query) -> bool:
         _show(turn, rows, q)
         return True
     several = len({o.product_id for o in offers}) > 1
+    if q.missing:  # "有没有蓝色的背包": no backpack is blue
+        wanted = _value_text(q.missing + q.values, lang, offers)
+        turn.say("shop_no_combo", what=_what(offers, lang), wanted=wanted)
+        rows = [o for o in offers if o.available][:3] or offers[:3]
+        turn.say("shop_closest", items=_items(sorted(rows, key=lambda o: o.price), lang))
+        _show(turn, rows, q)
+        return True
     if exact and not q.values and not q.priced and not several and RANGE_Q.search(turn.u.text):
         prices = [o.price for o in offers if o.available] or [o.price for o in offers]
         turn.say(

@@ -37,6 +37,7 @@ from ._words import (
     TAU2_CATEGORY,
     ZH_GENERIC,
     ZH_PRODUCT_WORDS,
+    ZH_STORE_VALUES_EN,
     ZH_VALUES,
     normalise_units,
     zh_numerals,
@@ -49,6 +50,7 @@ __all__ = [
     "currency_of",
     "money",
     "parse_price",
+    "value_en",
 ]
 
 
@@ -75,6 +77,8 @@ class Query:
     values: list[str] = field(default_factory=list)
     """Option values asked for, lower case; ``key=value`` for a yes/no feature (waterproof)."""
     only_available: bool = False
+    missing: list[str] = field(default_factory=list)
+    """Colours or materials asked for that the named products do not come in."""
 
     @property
     def empty(self) -> bool:
@@ -131,7 +135,7 @@ class Offer:
     def option_text(self, lang: str) -> str:
         if lang == "zh":
             return "，".join(option_value_zh(str(v), k) for k, v in self.options.items())
-        return ", ".join(str(v) for v in self.options.values())
+        return ", ".join(value_en(str(v)) for v in self.options.values())
 
     def describe(self, lang: str) -> str:
         opts = self.option_text(lang)
@@ -158,6 +162,13 @@ class Offer:
             "available": self.available,
             **({"stock": self.stock} if self.stock is not None else {}),
         }
+
+
+def value_en(value: str) -> str:
+    """An option value for an English reader (the Chinese store writes 黑色, 樱花粉)."""
+    if value.isascii():
+        return value
+    return ZH_STORE_VALUES_EN.get(value) or _ZH_VALUE_EN.get(value) or value
 
 
 def has_value(options: dict[str, Any], value: str) -> bool:
@@ -526,8 +537,48 @@ class Catalog:
                 q.types = [owners[0].id]
         q.min_price, q.max_price = parse_price(text)
         q.values = self.values_in(text, prods)
+        if prods and q.types:
+            q.missing = self._missing(text, prods, q.values)
         q.only_available = bool(re.search(r"in stock|有货|现货|available", text, re.I))
         return q
+
+    def _missing(self, text: str, prods: list[Product], found: list[str]) -> list[str]:
+        """ "蓝色的背包" when no backpack is blue: the colour (or material) is named, just
+        not by these products."""
+        own = {
+            str(val).lower()
+            for p in prods
+            for v in p.variants
+            for val in (v.options or {}).values()
+        }
+        others = [p for p in self.products if p not in prods]
+        named = self.values_in(text, others)
+        keys = ("color", "colour", "颜色", "material", "材质", "frame color", "花色")
+        kinds = {
+            str(val).lower()
+            for p in others
+            for v in p.variants
+            for k, val in (v.options or {}).items()
+            if k.lower() in keys
+        }
+        low = text.lower()
+        names = " ".join(f"{p.name} {p.name_en or ''} {p.name_zh or ''}".lower() for p in prods)
+        out: list[str] = []
+        for v in named:
+            if v in names:  # "fleece jacket": fleece is its name, not a material asked for
+                continue
+            english = _ZH_VALUE_EN.get(v, v)
+            literal = v.isascii() or v in low  # 黑白 is not named by 黑色的
+            if (
+                v in kinds
+                and literal
+                and v not in own
+                and english not in own
+                and english not in out
+                and not any(v in f or f in v for f in found)
+            ):
+                out.append(english if english.isascii() and not v.isascii() else v)
+        return out
 
     # ---------------------------------------------------------------- search
 

@@ -38,6 +38,7 @@ ZH_VALUES: dict[str, tuple[str, ...]] = {
     "皮革": ("leather",),
     "真皮": ("leather",),
     "皮质": ("leather",),
+    "皮": ("leather",),
     "纯棉": ("cotton",),
     "全棉": ("cotton",),
     "棉": ("cotton",),
@@ -94,6 +95,34 @@ ZH_VALUES: dict[str, tuple[str, ...]] = {
     "公路": ("road",),
 }
 """Chinese option words → the English catalogue's values they may mean (a product has one)."""
+
+ZH_STORE_VALUES_EN: dict[str, str] = {
+    "樱花粉": "sakura pink",
+    "香槟色": "champagne",
+    "藏青色": "navy",
+    "驼色": "camel",
+    "酒红色": "burgundy",
+    "荧光绿": "neon green",
+    "黑白": "black and white",
+    "主动降噪": "active noise cancelling",
+    "无降噪": "no noise cancelling",
+    "红轴": "red switches",
+    "青轴": "blue switches",
+    "茶轴": "brown switches",
+    "87键": "87 keys",
+    "104键": "104 keys",
+    "标准版": "standard",
+    "除甲醛版": "formaldehyde removal",
+    "中文版": "Chinese edition",
+    "中英双语版": "bilingual edition",
+    "青花": "blue and white",
+    "素白": "plain white",
+    "16件": "16 pieces",
+    "28件": "28 pieces",
+    "250克单罐": "250g, one tin",
+    "500克双罐": "500g, two tins",
+}
+"""English for the Chinese demo store's option values (an English shopper may ask there)."""
 
 ZH_GENERIC = {
     "套装",
@@ -381,7 +410,10 @@ def zh_numerals(text: str) -> str:
 
     def repl(m: re.Match[str]) -> str:
         after = text[m.end() : m.end() + 3]
-        if not re.match(r"\s*(?:块|元|以|左右|上下|到|至|之|多|美|刀|-|~)", after):
+        if not re.match(
+            r"\s*(?:块|元|以|左右|上下|到|至|之|多|美|刀|-|~|毫安|毫升|升|寸|英寸|小时|码|件|克|键)",
+            after,
+        ):
             return m.group(0)
         value = _zh_int(m.group(0))
         return str(value) if value is not None else m.group(0)
@@ -391,13 +423,22 @@ def zh_numerals(text: str) -> str:
 
 def normalise_units(text: str) -> str:
     """Units written as the catalogue writes them: 15寸 → 15-inch, 续航8小时 → 8 hours."""
-    text = re.sub(r"(\d+(?:\.\d+)?)\s*(?:英寸|寸|-inch|inch(?:es)?\b|in\b|\")", r"\1-inch", text)
-    text = re.sub(r"(\d+)\s*(?:个)?\s*(?:小时|hours?\b|hrs?\b|h\b)", r"\1 hours", text)
-    text = re.sub(r"(\d+)\s*(?:毫升|ml\b)", r"\1ml", text)
-    text = re.sub(r"(\d+(?:\.\d+)?)\s*(?:升|l\b|liters?\b|litres?\b)", r"\1l", text)
-    text = re.sub(r"(\d+)\s*(?:毫米|mm\b)", r"\1mm", text)
-    text = re.sub(r"(\d+)\s*(?:g\b|gb\b|个g|吉)", r"\1gb", text)
-    text = re.sub(r"(\d+)\s*(?:t\b|tb\b)", r"\1tb", text)
+    e = r"(?![a-z])"
+    text = re.sub(
+        r"(\d+(?:\.\d+)?)\s*(?:英寸|寸|-inch|inch(?:es)?" + e + "|in" + e + r"|\")",
+        r"\1-inch",
+        text,
+    )
+    text = re.sub(
+        r"(\d+)\s*(?:个)?\s*(?:小时|hours?" + e + "|hrs?" + e + "|h" + e + ")", r"\1 hours", text
+    )
+    text = re.sub(r"(\d+)\s*(?:毫升|ml" + e + ")", r"\1ml", text)
+    text = re.sub(
+        r"(\d+(?:\.\d+)?)\s*(?:升|l" + e + "|liters?" + e + "|litres?" + e + ")", r"\1l", text
+    )
+    text = re.sub(r"(\d+)\s*(?:毫米|mm" + e + ")", r"\1mm", text)
+    text = re.sub(r"(\d+)\s*(?:gb" + e + "|g" + e + "|个g|吉)", r"\1gb", text)
+    text = re.sub(r"(\d+)\s*(?:tb" + e + "|t" + e + ")", r"\1tb", text)
     text = re.sub(r"(\d+)\s*(?:mah|毫安)", r"\1mah", text)
     text = re.sub(r"(\d+)\s*(?:件)", r"\1件", text)
     return text

@@ -177,3 +177,27 @@ def test_zh_option_words_in_cards(demo_session: Session) -> None:
     assert card["name"] == "T恤"
     assert card["options"]["颜色"] == "紫色" and card["options"]["尺码"] == "XL"
     assert offer.describe("zh") == "T恤（紫色，XL，纯棉，圆领）"
+
+
+def test_a_colour_the_product_does_not_come_in(demo_session: Session) -> None:
+    zh = Catalog(demo_session, "zh")
+    q = zh.parse("有没有蓝色的背包")  # backpacks: black, green, grey, navy
+    assert _names(zh, q) == ["Backpack"] and q.missing == ["blue"]
+    assert zh.parse("有没有黑色的T恤").missing == []
+    en = Catalog(demo_session, "en")
+    assert en.parse("Is the Fleece Jacket in black size M available?").missing == []
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("充电宝两万毫安的有吗", ["20000mah"]),
+        ("平板电脑128G的", ["128gb"]),
+        ("office chair with a high back", ["high-back"]),
+        ("蓝牙耳机有降噪的吗", ["主动降噪"]),
+        ("蓝牙耳机无降噪的", ["无降噪"]),
+    ],
+)
+def test_more_option_words(demo_session: Session, text: str, values: list[str]) -> None:
+    lang = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "en"
+    assert Catalog(demo_session, lang).parse(text).values == values
