@@ -885,9 +885,9 @@ def _resize(turn: Any, cat: Catalog, last: Query, ref: Offer, step: int, text: s
         _show(turn, [ref], last)
         return True
 
-    def order(o: Offer) -> tuple[float, int, bool, Decimal]:
+    def order(o: Offer) -> tuple[float, float, bool, Decimal]:
         size = _magnitude(o.options.get(key, "")) or 0.0
-        kept = sum(1 for k, v in ref.options.items() if k != key and o.options.get(k) == v)
+        kept = float(sum(1 for k, v in ref.options.items() if k != key and o.options.get(k) == v))
         if step == 2:
             return (-size, -kept, not o.available, o.price)
         return (-kept, abs(size - here), not o.available, o.price)
