@@ -247,6 +247,7 @@ class MedusaBackend(BuiltinBackend):
             )
         self._orders[order_id] = str(row["id"])
         method = str((row.get("metadata") or {}).get("payment_method_id") or "")
+        outbound = self._exchange_outbound(row)
         items: list[dict[str, Any]] = []
         by_line: dict[str, str] = {}
         for item in row.get("items") or []:
@@ -258,7 +259,8 @@ class MedusaBackend(BuiltinBackend):
                 for o in variant.get("options") or []
             }
             product = str(item.get("product_handle") or "").removeprefix("tau2-")
-            for _ in range(int(item.get("quantity") or 0)):
+            # an exchange's new items are sent later: tau2 lists them apart, not as items
+            for _ in range(int(item.get("quantity") or 0) - outbound.get(str(item["id"]), 0)):
                 items.append(
                     {
                         "name": item.get("product_title") or item.get("title") or "",
@@ -313,6 +315,24 @@ class MedusaBackend(BuiltinBackend):
             "fulfillments": fulfillments,
             "payment_history": history,
         }
+
+    def _exchange_outbound(self, row: dict[str, Any]) -> dict[str, int]:
+        """Line item id -> quantity the order's live exchanges add (to be sent)."""
+        if not any(c.get("change_type") == "exchange" for c in row.get("kefu_changes") or []):
+            return {}
+        rows = self.admin.get(
+            "/admin/exchanges",
+            order_id=row["id"],
+            fields="id,canceled_at,*additional_items",
+        ).get("exchanges")
+        out: dict[str, int] = {}
+        for exchange in rows or []:
+            if exchange.get("canceled_at"):
+                continue
+            for added in exchange.get("additional_items") or []:
+                key = str(added.get("item_id"))
+                out[key] = out.get(key, 0) + int(added.get("quantity") or 0)
+        return out
 
     # ------------------------------------------------------------------ writes
     def send(self, session: Session, request: WriteRequest) -> WriteOutcome:

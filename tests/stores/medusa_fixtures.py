@@ -73,6 +73,12 @@ class MedusaShop:
                 break
         else:  # pragma: no cover - the data has every status
             raise LookupError(status)
+        return self.copy_order(session, order, **changes)
+
+    def copy_order(
+        self, session: Session, order: dict[str, Any], **changes: Any
+    ) -> tuple[str, str]:
+        """A copy of this tau2 order at Medusa and in the mirror under a new id."""
         user = self.data["users"][order["user_id"]]
         kefu_id = f"#M{uuid.uuid4().hex[:10]}"
         record = {**order, **changes, "order_id": kefu_id}
