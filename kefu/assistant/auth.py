@@ -1,0 +1,105 @@
+"""Who the customer is: identity in a message, verified through the order tools."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from kefu.assistant import _extract as ex
+from kefu.assistant._understand import (
+    understand,
+)
+from kefu.assistant.turn import (
+    Turn,
+)
+from kefu.store.models import (
+    Customer,
+)
+
+if TYPE_CHECKING:
+    from kefu.assistant.engine import Assistant
+
+log = logging.getLogger(__name__)
+
+
+class Authentication:
+    """Mixed into :class:`kefu.assistant.engine.Assistant`."""
+
+    def _authenticate(self: Assistant, turn: Turn) -> bool:
+        """Try the identity in the message; True when the turn's answer is already decided."""
+        u, state = turn.u, turn.state
+        found: str | None = None
+        tried = False
+        if u.emails:
+            tried = True
+            call = turn.tools.call("find_user_id_by_email", {"email": u.emails[0]})
+            found = str(call.data) if call.ok and call.data else None
+        else:
+            name = state.pending_slots.get("name") or self._name_in(turn)
+            if name and u.zips:
+                tried = True
+                call = turn.tools.call(
+                    "find_user_id_by_name_zip",
+                    {"first_name": name[0], "last_name": name[1], "zip": u.zips[0]},
+                )
+                found = str(call.data) if call.ok and call.data else None
+                state.pending_slots.pop("name", None)
+            elif name and not state.customer_id:
+                state.pending_slots["name"] = list(name)
+                turn.say("ask_auth_zip", name=f"{name[0]} {name[1]}")
+                return True
+        if not tried:
+            return False
+        if state.customer_id:
+            if found != state.customer_id:
+                turn.say("auth_other_customer")
+            else:
+                turn.say("already_verified")
+            return True
+        if found is None:
+            state.auth_failures += 1
+            turn.say("auth_failed")
+            return True
+        state.customer_id = found
+        turn.tools.customer_id = found
+        turn.conv.customer_id = found
+        user = turn.user()
+        first = (user or {}).get("name", {}).get("first_name", "")
+        turn.say("auth_ok", name=first)
+        return state.flow is None and state.pending_flow is None
+
+    def _name_in(self: Assistant, turn: Turn) -> tuple[str, str] | None:
+        """A customer's first and last name written in the message (the zip then decides)."""
+        words = ex.latin_words(turn.u.text)
+        if len(words) < 2:
+            return None
+        from sqlalchemy import func
+
+        rows = turn.session.execute(
+            select(Customer.first_name, Customer.last_name)
+            .where(
+                func.lower(Customer.first_name).in_(words),
+                func.lower(Customer.last_name).in_(words),
+            )
+            .limit(1)
+        ).first()
+        return (rows[0], rows[1]) if rows else None
+
+    def _request_beside_identity(self: Assistant, turn: Turn) -> str | None:
+        """The request in a message that also identifies the customer ("I'm x@y.com, cancel ...").
+
+        Identity details alone often look like an intent to the classifier (a zip reads as
+        an address change), so only the text left after removing them is classified.
+        """
+        rest = ex.strip_identity(turn.u.text)
+        if (
+            len(ex.latin_words(rest)) < 3
+            and sum(1 for ch in rest if "\u4e00" <= ch <= "\u9fff") < 4
+        ):
+            return None
+        again = understand(rest, turn.state.language)
+        if again.flow and again.confidence >= 0.7:
+            return self._flow_name(again)
+        return None

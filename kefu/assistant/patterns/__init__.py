@@ -1,0 +1,1 @@
+"""Patterns of the dialogue policy (one module each)."""

@@ -1,0 +1,159 @@
+"""Pattern "correct": the explicit yes, a no, and corrections while confirming ("no, the other
+order", "only the lamp", "actually the black one").
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from kefu.assistant import _extract as ex
+from kefu.assistant import _flows as fl
+from kefu.assistant import _variants
+from kefu.assistant._state import FlowState
+from kefu.assistant.turn import (
+    Turn,
+)
+
+if TYPE_CHECKING:
+    from kefu.assistant.engine import Assistant
+
+log = logging.getLogger(__name__)
+
+
+class Corrections:
+    """Mixed into :class:`kefu.assistant.engine.Assistant`."""
+
+    def _confirming(self: Assistant, turn: Turn) -> None:
+        u, state = turn.u, turn.state
+        flow = state.flow
+        assert flow is not None and flow.action is not None
+        if u.yes and not u.no:
+            self._execute(turn, flow)
+            return
+        if u.no and not self._fills_any(turn):
+            state.flow, state.declined = None, flow
+            turn.say("declined")
+            return
+        if self._aside(turn, flow):
+            return
+        if self._correct(turn, flow):
+            return
+        own_slot = {
+            "change_payment": "payment_method_id",
+            "refund_status": "payment_method_id",
+            "change_address": "address",
+        }
+        if own_slot.get(u.flow or "") in fl.FLOWS[flow.name].slots:
+            pass  # "use the original card" while confirming is about this action's slot
+        elif u.flow and u.flow != flow.name and u.confidence >= 0.7:
+            state.flow = None
+            self._start_flow(turn, self._flow_name(u))
+            return
+        turn.say("confirm_again", details=flow.action["details"])
+        turn.yes_no()
+
+    def _reconsiders(self: Assistant, turn: Turn, declined: FlowState) -> bool:
+        """Right after a no: "actually yes" or asking for the same thing again."""
+        u = turn.u
+        if u.no or u.order_ids or declined.action is None:
+            return False
+        return (
+            u.yes
+            or u.intent == "affirm"
+            or (u.flow is not None and self._flow_name(u) == declined.name)
+        )
+
+    def _correct(self: Assistant, turn: Turn, flow: FlowState) -> bool:
+        """A correction while confirming ('no, the other order', another card): re-propose."""
+        u = turn.u
+        changed = False
+        if "order_id" in flow.slots and (
+            u.order_ids or ex.means_other(u.text) or ex.ordinal(u.text) is not None
+        ):
+            previous = flow.slots.pop("order_id")
+            kept: dict[str, Any] = {
+                k: flow.slots.pop(k) for k in ("item_ids", "new_item_ids") if k in flow.slots
+            }
+            refilled = self._fill_order_id(turn, flow, False)
+            if turn.state.flow is None:  # the other order was refused (status): said so
+                return True
+            if refilled and flow.slots.get("order_id") != previous:
+                changed = True
+            else:
+                flow.slots["order_id"] = previous
+                flow.slots.update(kept)
+        if not changed and self._correct_items(turn, flow):
+            changed = True
+        for slot, filler in (
+            ("payment_method_id", self._fill_payment_method_id),
+            ("reason", self._fill_reason),
+            ("address", self._fill_address),
+        ):
+            if slot in flow.slots:
+                old = flow.slots.pop(slot)
+                if filler(turn, flow, False) and flow.slots[slot] != old:
+                    changed = True
+                else:
+                    flow.slots[slot] = old
+        if not changed:
+            return False
+        flow.confirming = False
+        flow.action = None
+        self._advance(turn, fresh=False)
+        return True
+
+    def _correct_items(self: Assistant, turn: Turn, flow: FlowState) -> bool:
+        """While confirming: "only the lamp", "not the bottle", "actually the black one"."""
+        if "item_ids" not in flow.slots or "order_id" not in flow.slots:
+            return False
+        if self._narrow_items(turn, flow):
+            return True
+        if "new_item_ids" not in flow.slots:
+            return False
+        order = turn.order(flow.slots["order_id"]) or {}
+        items = [i for i in order.get("items", []) if i["item_id"] in flow.slots["item_ids"]]
+        text = turn.u.text
+        changed = False
+        new_ids = list(flow.slots["new_item_ids"])
+        for n, item in enumerate(items):
+            product = turn.product(item["product_id"])
+            if product is None:
+                continue
+            part = _variants.segment(text, item, items)
+            current = product.get("variants", {}).get(new_ids[n], {})
+            pick = _variants.choose(part, {**item, "item_id": new_ids[n], **current}, product)
+            if pick.variant_id and pick.variant_id not in (new_ids[n], item["item_id"]):
+                new_ids[n] = pick.variant_id
+                changed = True
+        if changed:
+            flow.slots["new_item_ids"] = new_ids
+        return changed
+
+    def _narrow_items(self: Assistant, turn: Turn, flow: FlowState) -> bool:
+        """ "only the lamp" / "not the bottle": keep just some of the request's items."""
+        if len(flow.slots.get("item_ids", [])) < 2 or "order_id" not in flow.slots:
+            return False
+        order = turn.order(flow.slots["order_id"]) or {}
+        items = [i for i in order.get("items", []) if i["item_id"] in flow.slots["item_ids"]]
+        text = turn.u.text
+        keep: list[str] | None = None
+        only, drop = ex.ONLY_WORDS.search(text), ex.DROP_WORDS.search(text)
+        if only:
+            named = [i["item_id"] for i in fl.named_items(text[only.start() :], items)]
+            if named and len(named) < len(items):
+                keep = named
+        elif drop:
+            named = [i["item_id"] for i in fl.named_items(text[drop.start() :], items)]
+            if named and len(named) < len(items):
+                keep = [i["item_id"] for i in items if i["item_id"] not in named]
+        if keep is None:
+            return False
+        pairs = dict(zip(flow.slots["item_ids"], flow.slots.get("new_item_ids", []), strict=False))
+        flow.slots["item_ids"] = keep
+        if "new_item_ids" in flow.slots:
+            flow.slots["new_item_ids"] = [pairs[i] for i in keep]
+        for key in ("_new", "_want", "_closest"):
+            if isinstance(flow.slots.get(key), dict):
+                flow.slots[key] = {k: v for k, v in flow.slots[key].items() if k in keep}
+        return True

@@ -1,0 +1,82 @@
+"""Pattern "digress": a store question in the middle of a request is answered and the request
+resumes; several requests in one message are queued and taken up one after the other.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING
+
+from kefu.assistant import _extract as ex
+from kefu.assistant._state import FlowState
+from kefu.assistant._understand import (
+    KNOWLEDGE_INTENTS,
+    Understanding,
+    understand,
+)
+from kefu.assistant.turn import (
+    Turn,
+)
+from kefu.store.models import (
+    HandoffState,
+)
+
+if TYPE_CHECKING:
+    from kefu.assistant.engine import Assistant
+
+log = logging.getLogger(__name__)
+
+
+class Digressions:
+    """Mixed into :class:`kefu.assistant.engine.Assistant`."""
+
+    def _aside(self: Assistant, turn: Turn, flow: FlowState) -> bool:
+        """A policy question in the middle of a request: answer it, then ask again where we were."""
+        u = turn.u
+        if (
+            u.intent not in KNOWLEDGE_INTENTS
+            or u.confidence < 0.7
+            or u.yes
+            or u.no
+            or self._fills_any(turn)
+            or (not flow.confirming and self._answers_awaited(turn, flow))
+        ):
+            return False
+        self._knowledge(turn, offer_handoff=False)
+        turn.quick = []
+        if flow.confirming and flow.action is not None:
+            turn.say("confirm_again", details=flow.action["details"])
+            turn.yes_no()
+        elif flow.awaiting:
+            getattr(self, f"_ask_{flow.awaiting}")(turn, flow)
+        return True
+
+    @staticmethod
+    def _part(whole: Understanding, text: str) -> Understanding:
+        """One request of a message with several; identity given anywhere in it still counts."""
+        part = understand(text, whole.language)
+        part.emails = part.emails or whole.emails
+        part.zips = part.zips or whole.zips
+        return part
+
+    def _drain(self: Assistant, turn: Turn) -> None:
+        """Take up the next queued request once the current one is finished."""
+        state = turn.state
+        for _ in range(3):  # bounded: each queued request is at most one flow start
+            if (
+                not state.queue
+                or state.flow is not None
+                or state.pending_flow is not None
+                or not state.customer_id
+                or turn.conv.handoff_state is not HandoffState.BOT
+            ):
+                return
+            text = state.queue.pop(0)
+            turn.u = understand(text, state.language)
+            if not turn.u.flow:
+                continue
+            turn.quick = []
+            quoted = re.sub(r"\s+", " ", ex.strip_identity(text)).strip(" ,.，。")
+            turn.say("next_request", request=quoted[:80])
+            self._start_flow(turn, self._flow_name(turn.u))

@@ -1,0 +1,111 @@
+"""Pattern "hand off": explicit requests for a person, disputes after a refusal, repeated
+frustration, and the offer of a person.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from kefu.assistant import _extract as ex
+from kefu.assistant._reply import Card, QuickReply
+from kefu.assistant._templates import label
+from kefu.assistant.turn import (
+    CONFIDENCE_FLOOR,
+    NEGATIVE_SENTIMENT,
+    Turn,
+)
+from kefu.handoff import (
+    HandoffReason,
+    request_handoff,
+    summarize,
+)
+
+if TYPE_CHECKING:
+    from kefu.assistant.engine import Assistant
+
+log = logging.getLogger(__name__)
+
+
+class HandingOff:
+    """Mixed into :class:`kefu.assistant.engine.Assistant`."""
+
+    def _handoff_triggers(self: Assistant, turn: Turn) -> bool:
+        u, state = turn.u, turn.state
+        if ex.wants_human(u.text) or (
+            u.intent == "human_agent" and u.confidence >= CONFIDENCE_FLOOR
+        ):
+            self._handoff(turn, HandoffReason.EXPLICIT_REQUEST)
+            return True
+        if state.offer_handoff and u.yes and not (state.flow and state.flow.confirming):
+            self._handoff(turn, HandoffReason(state.offer_handoff))
+            return True
+        refused_flow = (state.last_refusal or "").split(" ", 1)[0]
+        repeats = bool(refused_flow) and self._flow_name(u) == refused_flow and not u.order_ids
+        # "ok, then I want to return it" after a refused cancel is a new request, not a dispute
+        moves_on = bool(u.flow) and not repeats and u.confidence >= 0.7
+        if state.last_refusal and (
+            u.no or u.intent == "complaint" or (u.sentiment <= -0.3 and not moves_on) or repeats
+        ):
+            self._handoff(turn, HandoffReason.POLICY_DISPUTE)
+            return True
+        state.last_refusal = None
+        # sentiment alone misfires on neutral questions (e.g. -0.93 for "退货的退款会退到哪里？"),
+        # so a strongly negative score counts only together with a complaint or frustration
+        if (
+            u.sentiment <= NEGATIVE_SENTIMENT
+            and (u.intent == "complaint" or u.frustration)
+            and not u.complained  # a request the bot can carry out: do it, offer a person
+        ):
+            self._handoff(turn, HandoffReason.NEGATIVE_SENTIMENT)
+            return True
+        return False
+
+    def _track_frustration(self: Assistant, turn: Turn) -> None:
+        u, state = turn.u, turn.state
+        if u.complained and state.frustration == 0:
+            state.frustration = 1  # counts once; the bot is now doing what was asked
+            return
+        if u.frustration or (u.sentiment <= -0.4 and u.intent == "complaint"):
+            state.frustration += 1
+            if state.frustration >= 2:
+                self._handoff(turn, HandoffReason.REPEATED_FRUSTRATION)
+        else:
+            state.frustration = (
+                max(0, state.frustration - 1) if u.sentiment > 0 else state.frustration
+            )
+
+    def _low_confidence(self: Assistant, turn: Turn) -> None:
+        turn.state.low_confidence += 1
+        if turn.state.low_confidence >= 2:
+            self._handoff(turn, HandoffReason.LOW_CONFIDENCE)
+            return
+        turn.say("low_confidence")
+        turn.quick = [QuickReply(label=label("human", turn.lang), value=label("human", turn.lang))]
+
+    def _offer_handoff(self: Assistant, turn: Turn, reason: HandoffReason) -> None:
+        turn.state.offer_handoff = reason.value
+        turn.say("offer_handoff")
+        turn.yes_no()
+
+    def _handoff(self: Assistant, turn: Turn, reason: HandoffReason) -> None:
+        turn.conv.state = {**(turn.conv.state or {}), **turn.state.dump()}
+        summary = summarize(turn.session, turn.conv, reason)
+        turn.tools.call("transfer_to_human_agents", {"summary": summary[:4000]}, write=True)
+        request_handoff(turn.session, turn.conv, reason, summary)
+        turn.state.offer_handoff = None
+        turn.state.low_confidence = 0
+        turn.state.frustration = 0
+        turn.state.last_refusal = None
+        turn.rewind(0)
+        turn.say("handoff")
+        turn.quick = []
+        turn.cards.append(Card(type="handoff", data={"reason": reason.value}))
+
+    def _complaint(self: Assistant, turn: Turn) -> None:
+        """Acknowledge and offer a person; a second complaint after the offer hands over."""
+        if turn.previous_offer == HandoffReason.NEGATIVE_SENTIMENT.value:
+            self._handoff(turn, HandoffReason.REPEATED_FRUSTRATION)
+            return
+        turn.say("complaint")
+        self._offer_handoff(turn, HandoffReason.NEGATIVE_SENTIMENT)

@@ -1,0 +1,1 @@
+"""Responders of the dialogue policy (one module each)."""
