@@ -754,6 +754,8 @@ def _value_named(key: str, val: str, low: str, alt: str) -> bool:
         negated = re.search(r"(?:not|non|no|不)[- ]?" + re.escape(feature) + "|不防水", alt)
         return (val == "no") == bool(negated)
     if val.isascii():
+        if len(val) == 1 and val.isalpha():  # S / M / L: written as a size, not "I'm"
+            return bool(re.search(r"(?<![a-z0-9'’])" + val + r"(?![a-z0-9'’])", alt))
         if val.isdigit():  # a shoe size or a piece count: only when it is said to be one
             return bool(
                 re.search(
