@@ -53,6 +53,7 @@ def reason_kind(reason: str) -> str:
         "timeout",
         "model failed",
         "lost order id",
+        "lost quoted",
         "lost email",
         "lost number",
         "number",
@@ -152,6 +153,7 @@ def run(base_url: str, scripts: list[Script], timeout_s: float, max_tokens: int)
                     "status": wording.status,
                     "reasons": wording.reasons,
                     "first_visible_s": wording.first_visible_s,
+                    "model_first_token_s": wording.model_first_token_s,
                     "latency_s": wording.latency_s,
                     "template": wording.template,
                     "text": wording.text,
@@ -200,6 +202,8 @@ def summarise(result: dict[str, Any], meta: dict[str, Any]) -> str:
         for r in t["reasons"][:1]  # the reason the run stopped at
     )
     first = [t["first_visible_s"] for t in turns if t["first_visible_s"] is not None]
+    model_first = [t["model_first_token_s"] for t in turns if t.get("model_first_token_s")]
+    worded_first = [t["first_visible_s"] for t in turns if t["status"] != "template"]
     latency = [t["latency_s"] for t in turns]
     langs = Counter(t["lang"] for t in turns)
     scripts = len(result["scripts"])
@@ -224,8 +228,12 @@ def summarise(result: dict[str, Any], meta: dict[str, Any]) -> str:
         f"| partly worded (checked sentences, then the template) | {by_status['partial']} |",
         f"| template (first sentence already failed, or no answer in time) | "
         f"{by_status['template']} |",
-        f"| time to first visible sentence p50 / p95 | {pct(first, 0.5):.1f} s / "
-        f"{pct(first, 0.95):.1f} s |",
+        f"| model's first token p50 / p95 | {pct(model_first, 0.5):.1f} s / "
+        f"{pct(model_first, 0.95):.1f} s ({len(model_first)} turns with a token) |",
+        f"| first visible text p50 / p95 (a checked sentence, or the template) | "
+        f"{pct(first, 0.5):.1f} s / {pct(first, 0.95):.1f} s |",
+        f"| first visible model sentence p50 / p95 (turns with one) | "
+        f"{pct(worded_first, 0.5):.1f} s / {pct(worded_first, 0.95):.1f} s |",
         f"| per-turn wording latency p50 / p95 | {pct(latency, 0.5):.1f} s / "
         f"{pct(latency, 0.95):.1f} s (mean {statistics.fmean(latency) if latency else 0:.1f} s) |",
         f"| task success, templates | {len(result['template_passed'])}/{scripts} |",

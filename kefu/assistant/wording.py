@@ -145,6 +145,8 @@ class Wording:
     status: Literal["worded", "partial", "template"]
     reasons: list[str] = field(default_factory=list)
     first_visible_s: float | None = None
+    """When the customer could first see text (a checked sentence, or the template)."""
+    model_first_token_s: float | None = None
     latency_s: float = 0.0
     calls: int = 0
     raw: str = ""
@@ -157,6 +159,9 @@ class Wording:
             "first_visible_s": None
             if self.first_visible_s is None
             else round(self.first_visible_s, 3),
+            "model_first_token_s": None
+            if self.model_first_token_s is None
+            else round(self.model_first_token_s, 3),
             "latency_s": round(self.latency_s, 3),
             "calls": self.calls,
         }
@@ -240,6 +245,14 @@ def _names(sentence: str, grounds: Grounds) -> list[str]:
     return found[:2]
 
 
+QUOTED = re.compile(r"(?<![A-Za-z])'([^']{2,40})'(?![A-Za-z])|“([^”]{1,40})”|‘([^’]{2,40})’")
+
+
+def _quoted(text: str) -> list[str]:
+    """The choices a template quotes ('no longer needed', “误下单”): the wording keeps them."""
+    return [next(g for g in m.groups() if g) for m in QUOTED.finditer(text)]
+
+
 def part_problems(line: str, part: Part) -> list[str]:
     """Why ``line`` does not stand for ``part`` (empty: it does)."""
     problems: list[str] = []
@@ -251,6 +264,7 @@ def part_problems(line: str, part: Part) -> list[str]:
         problems += [f"lost order id {m}" for m in ORDER_ID.findall(part.text) if m not in line]
         problems += [f"lost email {m}" for m in EMAIL.findall(part.text) if m not in line]
         problems += [f"lost number {n}" for n in sorted(_numbers(part.text) - _numbers(line))]
+    problems += [f"lost quoted {q!r}" for q in _quoted(part.text) if q not in line]
     if ("?" in part.text or "？" in part.text) and not ("?" in line or "？" in line):
         problems.append("does not ask")
     if not line.strip():
@@ -405,6 +419,7 @@ class WordingRun:
         failed = False
         deadline = self._start + self.timeout_s
         ended = False
+        model_first: float | None = None
 
         def fail(why: list[str]) -> None:
             nonlocal failed
@@ -424,6 +439,8 @@ class WordingRun:
             if kind == "end":
                 ended = True
                 value = "\n"
+            elif model_first is None:
+                model_first = time.perf_counter() - self._start
             self._raw.append(value)
             line += value
             while not failed:
@@ -501,6 +518,7 @@ class WordingRun:
             status=status,
             reasons=reasons,
             first_visible_s=self._first,
+            model_first_token_s=model_first,
             latency_s=time.perf_counter() - self._start,
             calls=1,
             raw="".join(self._raw),
