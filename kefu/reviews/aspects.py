@@ -455,7 +455,7 @@ _TERMS_EN: dict[Aspect, tuple[str, ...]] = {
 }
 
 _SPLIT = re.compile(
-    r"[，,。.！!？?；;\n~～…]+|但是|不过|可是|然而|\bbut\b|\bhowever\b|\bthough\b|\balthough\b",
+    r"[，,。.！!？?；;\n~～…]+|但是|不过|可是|然而|\bbut\b|\bhowever\b|\bthough\b|\balthough\b|\band\b",
     re.IGNORECASE,
 )
 

@@ -94,7 +94,7 @@ def review_confidence(score: float, language: str) -> float:
     return round(min(1.0, 0.5 + 0.5 * (abs(score) - band) / 0.3), 4)
 
 
-_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{1,12})[”\"」』]")
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{1,30})[”\"」』]")
 _NOT_END = re.compile(r"[.!]\s*not[.!]", re.IGNORECASE)
 
 
