@@ -32,12 +32,14 @@ ORDER_WORDS = re.compile(
     r"\bwhere(?:'s| is| are)\b.*\bmy\b|\barriv|not received|"
     r"我的(?!预算|爸|妈|父|母|老公|老婆|男朋友|女朋友|朋友|孩子|儿子|女儿|宝宝|家|同事)|"
     r"退货|退款|退钱|refund|\breturn(?:ed|ing|s)?\b|cancel|取消|exchang|换货|deliver(?:ed|y)\b|"
-    r"\btrack|物流|快递|发货|账户|账号|\baccount\b|\bswap|send\b.*\bback|换成|改成|\baddress|"
+    r"\btrack|物流|快递|发货|账户|账号|\baccount\b|send\b.*\bback|\baddress|"
     r"地址|payment method|支付方式|warrant|guarantee|保修|质保|policy|政策|运费|shipping|ship to|"
     r"包邮|邮费|发票|invoice|coupon|优惠券|discount code",
     re.I,
 )
 """Messages about orders, accounts or store policies: not a catalogue question."""
+SWITCH_WORDS = re.compile(r"\bswap|换成|改成|换个|换一个|\binstead\b", re.I)
+"""Changing an item of an order, unless a shopper is choosing among products just shown."""
 COMPARE = re.compile(
     r"\bcompar(?:e|ed|es|ing|ison)|how much (?:cheaper|more)|price difference|便宜多少|贵多少|差价|"
     r"which (?:one |of them |of these |of the two )?(?:is |are )?(?:cheaper|better|"
@@ -337,6 +339,8 @@ def answer(turn: Any) -> bool:
     """Answer a shopping message; False when it is not one (then the engine goes on)."""
     text, lang, state = turn.u.text, turn.lang, turn.state
     if turn.u.order_ids or ORDER_WORDS.search(text) or re.search(r"phone number|电话", text):
+        return False
+    if SWITCH_WORDS.search(text) and (state.customer_id or not state.shown):
         return False
     cat = _catalog.Catalog(turn.session, lang)
     q = cat.parse(text, infer=not state.shown)

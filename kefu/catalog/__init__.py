@@ -563,21 +563,24 @@ class Catalog:
         }
         low = text.lower()
         names = " ".join(f"{p.name} {p.name_en or ''} {p.name_zh or ''}".lower() for p in prods)
+
+        def canon(value: str) -> str:
+            return _ZH_VALUE_EN.get(value, value).replace("gray", "grey")
+
+        have = {canon(x) for x in own} | {canon(f) for f in found}
         out: list[str] = []
         for v in named:
             if v in names:  # "fleece jacket": fleece is its name, not a material asked for
                 continue
-            english = _ZH_VALUE_EN.get(v, v)
             literal = v.isascii() or v in low  # 黑白 is not named by 黑色的
             if (
                 v in kinds
                 and literal
-                and v not in own
-                and english not in own
-                and english not in out
+                and canon(v) not in have
+                and canon(v) not in out
                 and not any(v in f or f in v for f in found)
             ):
-                out.append(english if english.isascii() and not v.isascii() else v)
+                out.append(canon(v))
         return out
 
     # ---------------------------------------------------------------- search
