@@ -87,7 +87,7 @@ def test_chinese_wording_must_be_chinese() -> None:
 def test_a_confirmation_keeps_its_exact_action_text() -> None:
     details = "cancel order #W6247578 (T-Shirt), reason 'no longer needed', refund $53.84"
     part = Part("confirm", {"details": details}, f"Please confirm: {details}. Reply 'yes'?")
-    assert part_problems(f"Just to check: {details}. OK?", part) == []
+    assert part_problems(f"Just to check: {details}. Say yes?", part) == []
     reworded = "Just to check: you want to cancel #W6247578 for a $53.84 refund. OK?"
     assert "confirmation without its exact action text" in part_problems(reworded, part)
 
@@ -96,6 +96,10 @@ def test_a_part_keeps_its_ids_and_numbers_and_asks_when_it_asks() -> None:
     part = Part("ask_order", {}, "Which order do you mean? Your orders: #W1 (pending), #W6247578")
     assert "lost order id W6247578" in part_problems("Which order do you mean?", part)
     assert "does not ask" in part_problems("Your orders: #W6247578.", part)
+    ask = Part("ask_reason", {}, "Why cancel: 'no longer needed' or 'ordered by mistake'?")
+    assert "lost quoted 'no longer needed'" in part_problems("Why would you like to cancel?", ask)
+    zh = Part("ask_reason", {}, "请问取消的原因是：“不再需要”还是“误下单”？")
+    assert part_problems("请问您为什么要取消：“不再需要”还是“误下单”？", zh) == []
 
 
 # ------------------------------------------------------------------------ through the app
@@ -354,3 +358,36 @@ def test_route_role_with_a_model_keeps_todays_replies(
     deltas, reply = _stream(client, cid, auth, STATUS)
     assert deltas == reply["text"] == _template_of(reply)
     assert not any("<data" in r["messages"][-1]["content"] for r in chat_server.requests)
+
+
+@pytest.mark.slow
+def test_every_template_passes_its_own_checks() -> None:
+    """A model that repeats the template word for word is never refused: over the suite's
+    conversations, each reply piece passes the sentence and part checks against itself."""
+    from unittest import mock
+
+    from kefu.assistant.engine import Assistant
+    from kefu.assistant.eval import harness
+    from kefu.assistant.wording import _complete_sentences, store_products
+
+    refused: list[str] = []
+
+    class Checked(Assistant):
+        def handle(self, conversation_id: str, text: str, client_message_id: Any = None) -> Any:
+            reply = super().handle(conversation_id, text, client_message_id)
+            parts = parts_of(reply)
+            grounds = grounds_for(reply, parts, store_products(self.engine))
+            for part in parts:
+                sentences, rest = _complete_sentences(part.text + " ")
+                for sentence in [*sentences, rest.strip()]:
+                    if sentence and sentence_problems(sentence, grounds):
+                        refused.append(f"{sentence}: {sentence_problems(sentence, grounds)}")
+                refused.extend(f"{part.text}: {p}" for p in part_problems(part.text, part))
+            return reply
+
+    suite = harness.Suite()
+    scripts = harness.load_scripts()[::4]
+    with mock.patch.object(harness, "Assistant", Checked):
+        for script in scripts:
+            suite.run(script)
+    assert refused == []
