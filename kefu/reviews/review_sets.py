@@ -1,9 +1,11 @@
 """Scoring on the project's own hand-written review sets (issue #18).
 
-Files ``kefu/reviews/data/review_sets/{zh,en}_{dev,test}.psv``: one review a line,
+Files ``kefu/reviews/data/review_sets/{zh,en}_{split}.psv``: one review a line,
 ``polarity|aspects|tags|text``; polarity ``+ - 0``; aspects as ``q+ s- d-`` (codes below);
-tags include ``clear`` (clearly positive or negative) and ``mixed``. Rules are tuned on the dev
-files only; the test files are scored. SnowNLP (zh, P(pos) >= 0.6 positive, <= 0.4 negative)
+tags include ``clear`` (clearly positive or negative) and ``mixed``. Splits: ``train`` (the
+review head is fitted on it, and rule changes were checked on it), ``check``/``check2``/``check3``
+(each written later, scored once blind, then fitted on too), ``dev`` (choices) and ``test``
+(scored, never tuned on; no fitting line equals a dev or test line). SnowNLP (zh, P(pos) >= 0.6 positive, <= 0.4 negative)
 and VADER (en, compound >= 0.05 / <= -0.05, its documented thresholds) are scored on the same
 lines.
 """
