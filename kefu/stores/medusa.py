@@ -86,8 +86,7 @@ class MedusaBackend(BuiltinBackend):
         if order_id.startswith("order_"):
             return order_id
         if order_id not in self._orders:
-            for row in self.admin.all("/admin/orders", "orders", language, fields=_ID_FIELDS):
-                self._orders[_kefu_order_id(row)] = str(row["id"])
+            self._scan("/admin/orders", "orders", order_id, self._orders, _kefu_order_id, language)
         if order_id not in self._orders:
             raise ShopRefused(f"order {order_id} is not known at the store", language)
         return self._orders[order_id]
@@ -96,12 +95,45 @@ class MedusaBackend(BuiltinBackend):
         if customer_id.startswith("cus_"):
             return customer_id
         if customer_id not in self._customers:
-            rows = self.admin.all("/admin/customers", "customers", language, fields=_ID_FIELDS)
-            for row in rows:
-                self._customers[_kefu_customer_id(row)] = str(row["id"])
+            self._scan(
+                "/admin/customers",
+                "customers",
+                customer_id,
+                self._customers,
+                _kefu_customer_id,
+                language,
+            )
         if customer_id not in self._customers:
             raise ShopRefused(f"customer {customer_id} is not known at the store", language)
         return self._customers[customer_id]
+
+    def _scan(
+        self,
+        path: str,
+        key: str,
+        wanted: str,
+        cache: dict[str, str],
+        kefu_id: Any,
+        language: str,
+    ) -> None:
+        """Page through ``path`` newest first, remembering every id, until ``wanted`` is
+        seen (kefu's ids are in metadata, which the Admin API cannot filter on)."""
+        offset = 0
+        while wanted not in cache:
+            page = self.admin.get(
+                path,
+                language,
+                fields=_ID_FIELDS if key == "orders" else "id,metadata",
+                order="-created_at",
+                limit=100,
+                offset=offset,
+            )
+            rows = page.get(key) or []
+            for row in rows:
+                cache.setdefault(kefu_id(row), str(row["id"]))
+            offset += len(rows)
+            if not rows or offset >= int(page.get("count", 0)):
+                return
 
     def medusa_variant_id(self, item_id: str, language: str = "en") -> str:
         if item_id not in self._variants:
