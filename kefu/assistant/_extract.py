@@ -141,13 +141,39 @@ FILLERS = re.compile(r"^(?:(?:嗯+|哦+|噢|um+|uh+|well|so|hmm+)[\s,，.。!！
 """Leading hesitation that does not change what follows ("嗯 确认" is a yes)."""
 
 
+_ACK = re.compile(
+    r"^(?:(?:好的|好|对的|对|嗯+|是的|是|行|ok|okay|yes|yeah|yep|yup|sure|alright|right)"
+    r"[\s,，.。!！~]*)+",
+    re.I,
+)
+_BUT = re.compile(
+    r"不|别|don'?t|do not|\bnot\b|\bno\b|\bwait\b|hold on|instead|rather|\bbut\b|\bonly\b|"
+    r"\bjust\b|\bchange\b|先别|但是|不过|只",
+    re.I,
+)
+_CONFIRM_ACTION = re.compile(
+    r"(?:确认|确定)(?:取消|退货|换货|修改|更改|办理|提交|退款|改)?(?:吧|的|了|啊|呀)?"
+    r"|go ahead|please do(?: it)?|do it|proceed|please|confirm(?:ed)?"
+    r"|that'?s (?:right|correct|fine)",
+    re.I,
+)
+
+
 def is_yes(text: str) -> bool:
-    """An explicit confirmation ("yes", "是的", "确认") and nothing that contradicts it."""
+    """An explicit confirmation ("yes", "是的", "好的，确认取消", "ok go ahead") and nothing
+    that contradicts or narrows it ("yes but only the lamp" is not a plain yes)."""
     norm = _norm(FILLERS.sub("", text.strip()))
     if norm in YES:
         return True
     head = re.split(r"[,，.。!！\s]+", norm, maxsplit=1)[0]
-    return head in {"yes", "是的", "确认", "confirm"} and not is_no(norm)
+    if head in {"yes", "是的", "确认", "confirm"} and not is_no(norm) and not _BUT.search(norm):
+        return True
+    rest = _ACK.sub("", norm).strip(" ,，.。!！~")
+    if _BUT.search(rest) and not rest.startswith(("确认取消", "确定取消")):
+        return False
+    if rest != norm and (not rest or rest in YES):
+        return True  # "ok yes", "好的好的"
+    return bool(_CONFIRM_ACTION.fullmatch(rest))
 
 
 def is_no(text: str) -> bool:

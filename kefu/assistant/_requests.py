@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from kefu.assistant._understand import FLOW_INTENTS, KNOWLEDGE_INTENTS, understand
 
 _VERB = (
-    r"(?:i\s+)?(?:also\s+)?(?:want|need|would like|'d like|can you|could you|please|pls|"
+    r"(?:i(?:'d|'m|\s+would|\s+also|\s+really)?\s+)?(?:also\s+)?"
+    r"(?:want|need|would like|like|can you|could you|please|pls|"
     r"cancel|return|exchange|change|update|modify|track|check|do you|does|what|how|where|"
     r"when|is|are|will)\b"
 )

@@ -708,8 +708,10 @@ def _follow_up(turn: Any, cat: Catalog, q: Query, shown: list[Offer]) -> bool:
     if COMPARE.search(text) and (not extreme or unseen):  # "跟蓝色的比哪个便宜": vs one not shown
         if len(picked) >= 2:
             return _compare(turn, picked[:2], last)
-        if len(q.values) >= 2:
-            return _compare_values(turn, cat, pool, q.values, last)
+        if len(q.values) >= 2:  # the options asked before (size 41) still hold
+            asked = {cat.key_of(v, pool) for v in q.values}
+            before = [v for v in last.values if cat.key_of(v, pool) not in asked]
+            return _compare_values(turn, cat, pool, q.values + before, last)
         if len(q.values) == 1 and shown:  # "how does the blue one compare?"
             other = [o for o in pool if o.has(q.values[0]) and o.variant_id != shown[0].variant_id]
             if other:

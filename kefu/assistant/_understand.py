@@ -28,10 +28,13 @@ KNOWLEDGE_INTENTS = {"shipping_policy", "payment_methods", "invoice", "discount"
 POLICY_WORDS = re.compile(r"\bpolic(?:y|ies)\b|\brules?\b|政策|规定|规则|条款", re.I)
 """A message that names a policy asks about the rule, not to act on an order (no order id)."""
 WANTS_ACTION = re.compile(
-    r"\bi (?:also |really |just |now |then )?(?:want|need|would like|'d like) to "
-    r"(?!know|ask|understand|learn|read|see)"
-    r"|\b(?:please|pls) (?:cancel|return|exchange)\b"
-    r"|我要|我想要|帮我|给我",
+    r"\bi(?: also| really| just| now| then)?(?: want| need| would like|'d like|'d also like)"
+    r" to (?!know|ask|understand|learn|read|see)"
+    r"|\b(?:please|pls|kindly) (?:cancel|return|exchange|change|update|swap|send)\b"
+    r"|\b(?:can|could|may) (?:i|you|we) (?:please )?(?:cancel|return|exchange|change|update|"
+    r"swap|send|ship|switch|modify|get)\b"
+    r"|^\s*(?:cancel|return|exchange|swap|change|update)\b"
+    r"|我要|我想要|我想|帮我|给我|麻烦|请帮|能不能帮|可以帮",
     re.I,
 )
 """First-person requests to act: a policy word beside one does not make a question."""

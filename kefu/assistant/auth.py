@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from kefu.assistant import _extract as ex
 from kefu.assistant._understand import (
+    Understanding,
     understand,
 )
 from kefu.assistant.turn import (
@@ -87,19 +88,29 @@ class Authentication:
         ).first()
         return (rows[0], rows[1]) if rows else None
 
-    def _request_beside_identity(self: Assistant, turn: Turn) -> str | None:
-        """The request in a message that also identifies the customer ("I'm x@y.com, cancel ...").
+    def _request_beside_identity(
+        self: Assistant, turn: Turn
+    ) -> tuple[str | None, Understanding | None]:
+        """What a message that also identifies the customer asks ("I'm x@y.com, cancel ...").
 
         Identity details alone often look like an intent to the classifier (a zip reads as
-        an address change), so only the text left after removing them is classified.
+        an address change), so only the text left after removing them is classified. Returns
+        the request it starts, or else the rest of the message understood on its own (a
+        question to answer now), or neither when only identity was given.
         """
         rest = ex.strip_identity(turn.u.text)
         if (
             len(ex.latin_words(rest)) < 3
             and sum(1 for ch in rest if "\u4e00" <= ch <= "\u9fff") < 4
         ):
-            return None
+            return None, None
         again = understand(rest, turn.state.language)
-        if again.flow and again.confidence >= 0.7:
-            return self._flow_name(again)
-        return None
+        runner_up = again.alternatives[1][1] if len(again.alternatives) > 1 else 0.0
+        if again.flow and (
+            again.confidence >= 0.7
+            or (again.confidence >= 0.45 and again.confidence - runner_up >= 0.2)
+        ):
+            return self._flow_name(again), again
+        if again.intent and again.confidence >= 0.45 and again.intent not in ("greeting", "thanks"):
+            return None, again
+        return None, None

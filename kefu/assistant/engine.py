@@ -41,6 +41,7 @@ from kefu.assistant.responders.recommend import RecommendResponder
 from kefu.assistant.slots import SlotFilling
 from kefu.assistant.turn import (
     CONFIDENCE_FLOOR,
+    OWN_SLOT,
     SMALL_TALK,
     ConversationNotFound,
     Turn,
@@ -349,16 +350,28 @@ class Assistant(
         if u.emails or u.zips or state.pending_slots.get("name") or needs_identity:
             decided = self._authenticate(turn)
             if state.customer_id and state.flow is None and state.pending_flow is None:
-                request = self._request_beside_identity(turn)
+                request, rest = self._request_beside_identity(turn)
                 if request:
                     state.pending_flow = request
+                elif rest is not None and decided:
+                    turn.u = rest  # "x@y.com — how long do refunds take?": answer the rest
+                    decided = False
             if decided and state.flow is None and state.pending_flow is None:
                 return
+            u = turn.u
         if state.flow and state.flow.confirming:
             self._confirming(turn)
             return
         if state.flow and state.customer_id:
             if self._aside(turn, state.flow):
+                return
+            own = OWN_SLOT.get(u.flow or "")
+            if own in fl.FLOWS[state.flow.name].slots:
+                # "use paypal for the difference" inside an exchange: this request's slot
+                old = state.flow.slots.pop(own, None)
+                if not getattr(self, f"_fill_{own}")(turn, state.flow, False) and old:
+                    state.flow.slots[own] = old
+                self._advance(turn, fresh=False)
                 return
             if (
                 u.flow
@@ -403,7 +416,13 @@ class Assistant(
         if u.order_ids and state.customer_id and not u.flow:
             self._start_flow(turn, "order_status")
             return
-        if state.flow is None and intent not in SMALL_TALK and _shop.answer(turn):
+        asks_order_work = bool(u.flow) and u.confidence >= 0.7 and u.flow != "account"
+        if (
+            state.flow is None
+            and intent not in SMALL_TALK
+            and not asks_order_work  # "the shoes fell apart, I want my money back"
+            and _shop.answer(turn)
+        ):
             state.low_confidence = 0
             return
         if intent is None or u.confidence < CONFIDENCE_FLOOR:

@@ -30,6 +30,13 @@ CONFIDENCE_FLOOR = 0.45
 NEGATIVE_SENTIMENT = -0.6
 """A message this negative goes straight to a person."""
 SMALL_TALK = {"greeting", "thanks", "goodbye"}
+OWN_SLOT = {
+    "change_payment": "payment_method_id",
+    "refund_status": "payment_method_id",
+    "change_address": "address",
+}
+"""Requests that, inside an open request with that slot, only fill it ("paypal for the
+difference" in an exchange is its payment method, not a payment change of the order)."""
 POLICY_TOPICS = re.compile(
     r"(?P<exchange_items>exchang|换货|换成)|(?P<return_items>return|退货|退回|能退|可以退)"
     r"|(?P<cancel_order>cancel|取消)",

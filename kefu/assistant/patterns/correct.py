@@ -12,6 +12,7 @@ from kefu.assistant import _flows as fl
 from kefu.assistant import _variants
 from kefu.assistant._state import FlowState
 from kefu.assistant.turn import (
+    OWN_SLOT,
     Turn,
 )
 
@@ -39,12 +40,7 @@ class Corrections:
             return
         if self._correct(turn, flow):
             return
-        own_slot = {
-            "change_payment": "payment_method_id",
-            "refund_status": "payment_method_id",
-            "change_address": "address",
-        }
-        if own_slot.get(u.flow or "") in fl.FLOWS[flow.name].slots:
+        if OWN_SLOT.get(u.flow or "") in fl.FLOWS[flow.name].slots:
             pass  # "use the original card" while confirming is about this action's slot
         elif u.flow and u.flow != flow.name and u.confidence >= 0.7:
             state.flow = None
