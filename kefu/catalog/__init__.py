@@ -734,10 +734,15 @@ def _zh_part_named(val: str, others: set[str], low: str) -> bool:
             sharing = [o for o in others if part in o]
             if not sharing:
                 return True
-            # 降噪 names 主动降噪 when the other value is its negation (无降噪) and the text
-            # does not negate it
-            said_no = re.search(r"(?:无|不|非|没有?)" + re.escape(part), low)
-            if not negated and not said_no and all(o[0] in "无不非没" for o in sharing):
+            # 降噪 names 主动降噪 when the other value is its negation (无降噪); 不降噪 names 无降噪
+            starts = [m.start() for m in re.finditer(re.escape(part), low)]
+            said_no = [
+                (i > 0 and low[i - 1] in "无不非没") or low[max(0, i - 2) : i] == "没有"
+                for i in starts
+            ]
+            if negated and any(said_no) and val[1:] in part + val[1:]:
+                return True
+            if not negated and not all(said_no) and all(o[0] in "无不非没" for o in sharing):
                 return True
     return False
 

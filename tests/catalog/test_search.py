@@ -201,3 +201,10 @@ def test_a_colour_the_product_does_not_come_in(demo_session: Session) -> None:
 def test_more_option_words(demo_session: Session, text: str, values: list[str]) -> None:
     lang = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "en"
     assert Catalog(demo_session, lang).parse(text).values == values
+
+
+def test_negated_chinese_values(demo_session: Session) -> None:
+    cat = Catalog(demo_session, "zh")
+    assert cat.parse("有降噪的耳机吗").values == ["主动降噪"]
+    assert cat.parse("有不降噪的耳机吗").values == ["无降噪"]
+    assert cat.parse("耳机降噪的和不降噪的差多少钱").values == ["主动降噪", "无降噪"]
