@@ -283,6 +283,7 @@ def _value_text(values: list[str], lang: str, offers: list[Offer]) -> str:
     """The asked option values as the shopper reads them ("purple XL" / "紫色、XL")."""
     out = []
     for v in values:
+        v = v.split("|")[0]
         key, _, val = v.partition("=") if "=" in v else ("", "", v)
         shown = val
         for o in offers:  # the catalogue's own spelling (XL, not xl)

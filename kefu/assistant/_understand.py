@@ -201,11 +201,12 @@ def understand(
     yes, no = ex.is_yes(text), ex.is_no(text)
     intent, confidence = _request_cue(text, intent, confidence, alternatives)
     complained = intent == "complaint" or (intent in FLOW_INTENTS and sentiment <= -0.4)
-    if intent == "complaint":
+    unsure_and_upset = confidence < CUE_SURE and sentiment <= -0.3
+    if intent == "complaint" or unsure_and_upset:
         # "it broke after two days, I want to return it": the request is what to do
         asked = _complaint_request(text)
         if asked is not None:
-            intent, confidence = asked, CUE_SURE
+            intent, confidence, complained = asked, CUE_SURE, True
     if (
         intent in FLOW_INTENTS
         and POLICY_WORDS.search(text)

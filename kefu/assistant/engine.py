@@ -232,12 +232,17 @@ class Assistant(
         orders = [] if confirming or parts else _requests.per_order(u.text, u.flow, u.order_ids)
         if parts:
             state.queue = [p.text for p in parts[1:] if not p.is_question] + state.queue
-            for question in (p for p in parts[1:] if p.is_question):
-                turn.u = self._part(u, question.text)
-                self._knowledge(turn, offer_handoff=False)
-                turn.quick = []
             turn.u = self._part(u, parts[0].text)
             self._policy(turn)
+            main = len(turn.texts)
+            quick = turn.quick
+            for question in (p for p in parts[1:] if p.is_question):
+                if turn.conv.handoff_state is not HandoffState.BOT:
+                    break
+                turn.u = self._part(u, question.text)
+                self._knowledge(turn, offer_handoff=False)
+            turn.quick = quick
+            turn.lead_with(main)  # the answers first; the request's question or yes/no last
         elif orders:
             state.queue = orders[1:] + state.queue
             turn.u = self._part(u, orders[0])

@@ -89,6 +89,11 @@ class Turn:
         self.texts.append(text)
         self.said.append({"key": key, "facts": _plain(facts or {}), "text": text})
 
+    def lead_with(self, n: int) -> None:
+        """Move the texts added after the first ``n`` to the front of the reply."""
+        self.texts[:] = self.texts[n:] + self.texts[:n]
+        self.said[:] = self.said[n:] + self.said[:n]
+
     def rewind(self, n: int) -> None:
         """Drop every text after the first ``n`` (a probe that must leave no trace)."""
         del self.texts[n:]

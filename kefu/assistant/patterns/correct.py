@@ -32,7 +32,9 @@ class Corrections:
         if u.yes and not u.no:
             self._execute(turn, flow)
             return
-        if u.no and not self._fills_any(turn):
+        if u.no and not self._fills_any(turn) and not self._names_another_order(turn, flow):
+            if self._correct(turn, flow):  # "no, only the lamp" / "不对，退哑铃"
+                return
             state.flow, state.declined = None, flow
             turn.say("declined")
             return
@@ -65,7 +67,10 @@ class Corrections:
         u = turn.u
         changed = False
         if "order_id" in flow.slots and (
-            u.order_ids or ex.means_other(u.text) or ex.ordinal(u.text) is not None
+            u.order_ids
+            or ex.means_other(u.text)
+            or ex.ordinal(u.text) is not None
+            or self._names_another_order(turn, flow)
         ):
             previous = flow.slots.pop("order_id")
             kept: dict[str, Any] = {
@@ -98,6 +103,17 @@ class Corrections:
         flow.action = None
         self._advance(turn, fresh=False)
         return True
+
+    def _names_another_order(self: Assistant, turn: Turn, flow: FlowState) -> bool:
+        """ "not that one, the one with the grill" names a different order by its products."""
+        current = flow.slots.get("order_id")
+        if not current:
+            return False
+        order = turn.order(current) or {}
+        if fl.names_mentioned(turn.u.text, order.get("items", [])):
+            return False  # it talks about this order's own items (a narrowing, not a switch)
+        other = self._order_naming(turn, flow, turn.u.text, other=False)
+        return other is not None and other != current
 
     def _correct_items(self: Assistant, turn: Turn, flow: FlowState) -> bool:
         """While confirming: "only the lamp", "not the bottle", "actually the black one"."""
