@@ -6,8 +6,8 @@ slice is never changed; the task's actions then run as staff through ``call_tool
 Medusa backend installed. Every action must succeed or fail as in the tau2 reference
 (``expected_train.jsonl``), and every touched order and customer must read back from
 Medusa as the mirror holds it: status, item ids, address, money paid and refunded.
-``KEFU_TEST_MEDUSA_REPLAY=all`` replays all 68 train tasks with writes (default: the first
-eight, which cover every write tool the tasks use).
+``KEFU_TEST_MEDUSA_REPLAY=all`` replays all 68 train tasks with writes (default: the three
+tasks that together use every write tool the tasks use, then the first three).
 """
 
 from __future__ import annotations
@@ -45,7 +45,19 @@ def _tasks() -> list[tuple[dict[str, Any], dict[str, Any]]]:
         for t in tasks
         if any(a["name"] in WRITES for a in t["evaluation_criteria"]["actions"] or [])
     ]
-    return chosen if os.environ.get("KEFU_TEST_MEDUSA_REPLAY") == "all" else chosen[:8]
+    if os.environ.get("KEFU_TEST_MEDUSA_REPLAY") == "all":
+        return chosen
+    # default: the fewest tasks that together use every write tool, then the first three
+    need = {a["name"] for t, _ in chosen for a in t["evaluation_criteria"]["actions"]} & WRITES
+    picked: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    while need:
+        best = max(
+            chosen,
+            key=lambda c: len(need & {a["name"] for a in c[0]["evaluation_criteria"]["actions"]}),
+        )
+        picked.append(best)
+        need -= {a["name"] for a in best[0]["evaluation_criteria"]["actions"]}
+    return picked + [c for c in chosen[:3] if c not in picked]
 
 
 CASES = [pytest.param(t, r, id=f"task{t['id']}") for t, r in _tasks()]
