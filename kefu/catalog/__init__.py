@@ -172,7 +172,10 @@ def value_en(value: str) -> str:
 
 
 def has_value(options: dict[str, Any], value: str) -> bool:
-    """Whether a variant's options include ``value`` (``key=value`` for one option)."""
+    """Whether a variant's options include ``value`` (``key=value`` for one option, ``a|b``
+    for either)."""
+    if "|" in value:
+        return any(has_value(options, part) for part in value.split("|"))
     if "=" in value:
         key, _, want = value.partition("=")
         return any(k.lower() == key and str(v).lower() == want for k, v in options.items())
@@ -502,9 +505,14 @@ class Catalog:
                             f"{key.lower()}={val_l}" if val_l in ("yes", "no", "none") else val_l
                         )
         # "space grey" named: drop "grey" alone; "1tb ssd" named: not also "1tb"
-        return sorted(
+        kept = sorted(
             v for v in values if not any(v != w and "=" not in w and v in w for w in values)
         )
+        # one quantity written two ways by two products ("2L" / "2 liters"): either will do
+        groups: dict[str, list[str]] = {}
+        for v in kept:
+            groups.setdefault(normalise_units(v) if re.match(r"\d", v) else v, []).append(v)
+        return sorted("|".join(vs) for vs in groups.values())
 
     def parse(self, text: str, infer: bool = True) -> Query:
         """The query in ``text``; ``infer``: option values only one product has name it."""
