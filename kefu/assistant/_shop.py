@@ -113,7 +113,7 @@ _ORDINALS = [
     (re.compile(r"\bthird\b|\b3rd\b|第三|第3"), 2),
     (re.compile(r"\bfourth\b|\b4th\b|第四|第4"), 3),
     (re.compile(r"\bfifth\b|\b5th\b|第五|第5"), 4),
-    (re.compile(r"\blast\b|最后"), -1),
+    (re.compile(r"\bthe last\b(?! (?:week|month|year|time))|\blast one\b|最后"), -1),
 ]
 WANTS_PRODUCT = re.compile(
     r"do (?:you|u)(?: guys)? (?:have|sell|carry|stock)|looking for an? \w|want to buy|"
@@ -732,6 +732,18 @@ def _follow_up(turn: Any, cat: Catalog, q: Query, shown: list[Offer]) -> bool:
         return _options(turn, cat, base, text)
     if MORE_Q.search(text) and not q.values and not q.priced:
         return _more(turn, cat, last, shown)
+    named_key = _option_asked(text, picked[0] if picked else shown[0]) if not q.values else None
+    if named_key and not PRICE_Q.search(text):  # "how long does the battery last?"
+        ref = picked[0] if picked else shown[0]
+        value = str(ref.options[named_key])
+        turn.say(
+            "shop_option_of",
+            item=_describe(ref, lang),
+            option=option_name_zh(named_key) if lang == "zh" else named_key,
+            value=option_value_zh(value, named_key) if lang == "zh" else _catalog.value_en(value),
+        )
+        _show(turn, [ref] + [o for o in shown if o is not ref], last)
+        return True
     step = _step(text)
     if step and not q.values:
         return _resize(turn, cat, last, picked[0] if picked else shown[0], step, text)
@@ -843,6 +855,19 @@ def _more(turn: Any, cat: Catalog, last: Query, shown: list[Offer]) -> bool:
     if flag:
         turn.state.shop_query["recommend"] = True
     return True
+
+
+def _option_asked(text: str, ref: Offer) -> str | None:
+    """The option of ``ref`` a question names ("battery" → battery life, 材质 → material)."""
+    if not re.search(r"\?|？|what|how|which|is it|吗|多少|什么|哪", text, re.I):
+        return None
+    low = text.lower().replace("colour", "color")
+    for key in ref.options:
+        words = [w for w in re.findall(r"[a-z]{4,}", key.lower()) if w not in ("type", "size")]
+        zh = option_name_zh(key)
+        if any(re.search(r"\b" + w, low) for w in words) or (not zh.isascii() and zh in text):
+            return key
+    return None
 
 
 def _step(text: str) -> int:

@@ -291,6 +291,7 @@ TEMPLATES.update(
         },
         "shop_available": {"en": "In stock: {items}.", "zh": "有货的是：{items}。"},
         "shop_more": {"en": "More options: {items}.", "zh": "还有这些：{items}。"},
+        "shop_option_of": {"en": "{item}: {option} {value}.", "zh": "{item}的{option}是{value}。"},
         "shop_largest": {
             "en": "{item} is already the biggest we have.",
             "zh": "{item}已经是最大的规格了。",
