@@ -329,6 +329,13 @@ def _name_score(name: str, low: str, zh_names: set[str]) -> int:
     return 1 if hit else 0
 
 
+def naming_strength(text: str, items: list[dict[str, Any]]) -> tuple[int, int]:
+    """How well the text names something in ``items``: (best match, distinct products named)."""
+    low, readings = text.lower(), set(english_names(text))
+    scores = {str(i["name"]): _name_score(str(i["name"]), low, readings) for i in items}
+    return max(scores.values(), default=0), sum(1 for v in scores.values() if v)
+
+
 def names_mentioned(text: str, items: list[dict[str, Any]]) -> set[str]:
     """The distinct product names of ``items`` the text names at all (any strength)."""
     low, readings = text.lower(), set(english_names(text))

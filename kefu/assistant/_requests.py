@@ -15,7 +15,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kefu.assistant._understand import FLOW_INTENTS, KNOWLEDGE_INTENTS, understand
+from kefu.assistant._understand import (
+    CUE_SURE,
+    FLOW_INTENTS,
+    KNOWLEDGE_INTENTS,
+    REQUEST_CUES,
+    WANTS_ACTION,
+    Understanding,
+    understand,
+)
 
 _VERB = (
     r"(?:i(?:'d|'m|\s+would|\s+also|\s+really)?\s+)?(?:also\s+)?"
@@ -53,7 +61,7 @@ def split_requests(text: str, language: str) -> list[Part]:
         return []
     parts: list[Part] = []
     for piece in pieces:
-        u = understand(piece, language)
+        u = read_request(piece, language)
         if _identity_only(piece):
             u.intent, u.confidence = None, 0.0
         flow = u.flow if u.confidence >= SURE else None
@@ -79,6 +87,30 @@ def split_requests(text: str, language: str) -> list[Part]:
 
 
 _REQUESTS = set(FLOW_INTENTS)
+_ASKS = re.compile(
+    r"\b(?:tell me|show me|let me know|check|look up|find out)\b|查|看看|告诉我", re.I
+)
+
+
+def read_request(text: str, language: str) -> Understanding:
+    """One request of a message, understood on its own.
+
+    A short piece cut from a longer message often lacks the words the classifier leans on
+    ("… and then tell me where my espresso machine order is"); when the classifier is unsure
+    but the piece asks for something in so many words, the request words decide.
+    """
+    u = understand(text, language)
+    if (u.flow and u.confidence >= SURE) or (
+        u.intent in KNOWLEDGE_INTENTS and u.confidence >= SURE
+    ):
+        return u
+    if not (WANTS_ACTION.search(text) or _ASKS.search(text)):
+        return u
+    for name, cue in REQUEST_CUES:
+        if cue.search(text):
+            u.intent, u.confidence = name, CUE_SURE
+            break
+    return u
 
 
 def _identity_only(piece: str) -> bool:

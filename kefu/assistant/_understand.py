@@ -49,7 +49,11 @@ REQUEST_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "order_status",
-        re.compile(r"\btrack|where(?:'s| is) my|\bstatus of\b|到哪|物流|快递到|发货了吗", re.I),
+        re.compile(
+            r"\btrack|where(?:'s| is) my|\bwhere\b.{0,40}\b(?:order|package|parcel)\b"
+            r"|\bstatus of\b|到哪|物流|快递到|发货了吗|发货没",
+            re.I,
+        ),
     ),
 )
 """Words that name an order request. When the classifier is unsure (long messages that also

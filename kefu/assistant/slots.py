@@ -177,14 +177,14 @@ class SlotFilling:
                 return by_place
             text = source
         holding = []
-        scores: dict[str, int] = {}
+        scores: dict[str, tuple[int, int]] = {}
         for oid in (turn.user() or {}).get("orders", []):
             if other and oid == turn.state.current_order:
                 continue
             order = turn.order(oid)
             if order is not None and fl.named_items(text, order.get("items", [])):
                 holding.append(order)
-                scores[oid] = len(fl.names_mentioned(text, order.get("items", [])))
+                scores[oid] = fl.naming_strength(text, order.get("items", []))
         if len(holding) > 1:
             # "the backpack I got with the vacuum": the order holding more of the named things
             best = max(scores.values())

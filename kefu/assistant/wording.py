@@ -54,6 +54,8 @@ CAPITALISED = re.compile(r"\b[A-Z][A-Za-z'’-]*")
 SENTENCE_END = re.compile(r"[。！？!?]+[”」』）)\"']*|\.(?=\s)|[.…]+[”」』）)\"']+(?=\s)")
 NUMBERING = re.compile(r"^\s*(?:\*\*)?(\d{1,2})\s*[.)、:：]\s*(?:\*\*)?\s*")
 
+VERBATIM_KEYS = frozenset({"declined"})
+"""Pieces whose exact words are the decision ("I haven't changed anything"): kept as is."""
 CONFIRM_KEYS = frozenset({"confirm", "confirm_again"})
 """Write confirmations: the exact action text (``details``) must be kept verbatim."""
 FREE_KEYS = frozenset({"kb_answer"})
@@ -88,6 +90,14 @@ DATES = re.compile(
     re.I,
 )
 """Dates and durations the facts must carry."""
+ASKS = re.compile(
+    r"\b(?:e-?mail|zip|postcode|postal code|phone|password|passcode|pin|card number|cvv|"
+    r"security code|birthday|date of birth|a person|human|agent|representative)\b|"
+    r"邮箱|邮件|邮编|电话|手机|密码|验证码|卡号|生日|人工|客服专员",
+    re.I,
+)
+"""What a reply may ask for or offer only when the decision does: contact details, secrets
+(never asked for by the code), a person."""
 META = re.compile(
     r"\b(?:the customer|the system|instructions?|the reference|reference wording|"
     r"as an ai|language model|prompt|system message|rewrit\w*|part \d|line \d)\b|"
@@ -199,7 +209,12 @@ def sentence_problems(sentence: str, grounds: Grounds) -> list[str]:
         problems.append("data fence")
     if _echoes_instructions(low, source_low):
         problems.append("repeats its instructions")
-    for kind, pattern in (("promise", PROMISES), ("claim", CLAIMS), ("date", DATES)):
+    for kind, pattern in (
+        ("promise", PROMISES),
+        ("claim", CLAIMS),
+        ("date", DATES),
+        ("asks for", ASKS),
+    ):
         found = {_norm(m.group(0)) for m in pattern.finditer(s)}
         problems += [f"{kind} {m!r}" for m in sorted(found) if m not in source_low]
     problems += [f"speaks about {m!r}" for m in META.findall(s) if m.lower() not in source_low][:1]
@@ -256,6 +271,8 @@ def _quoted(text: str) -> list[str]:
 def part_problems(line: str, part: Part) -> list[str]:
     """Why ``line`` does not stand for ``part`` (empty: it does)."""
     problems: list[str] = []
+    if part.key in VERBATIM_KEYS and part.text.strip() not in line:
+        problems.append("reworded a fixed statement")
     if part.key in CONFIRM_KEYS:
         details = str(part.facts.get("details", ""))
         if details and details not in line:
@@ -302,6 +319,12 @@ def prompt_for(reply: Reply, parts: list[Part], customer_text: str) -> list[dict
     lang = reply.language if reply.language in ("zh", "en") else "en"
     keep = []
     for n, part in enumerate(parts, 1):
+        if part.key in VERBATIM_KEYS:
+            keep.append(
+                f"第{n}行原样照抄：{part.text}"
+                if lang == "zh"
+                else f" Line {n} must be exactly: {part.text}"
+            )
         details = part.facts.get("details") if part.key in CONFIRM_KEYS else None
         if details:
             keep.append(

@@ -9,6 +9,7 @@ import re
 from typing import TYPE_CHECKING
 
 from kefu.assistant import _extract as ex
+from kefu.assistant import _requests
 from kefu.assistant._state import FlowState
 from kefu.assistant._understand import (
     KNOWLEDGE_INTENTS,
@@ -73,7 +74,7 @@ class Digressions:
             ):
                 return
             text = state.queue.pop(0)
-            turn.u = understand(text, state.language)
+            turn.u = _requests.read_request(text, state.language)
             if not turn.u.flow:
                 continue
             turn.quick = []
