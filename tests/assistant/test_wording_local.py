@@ -4,6 +4,7 @@ sees checked sentences or the template, streamed and stored alike."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -18,6 +19,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
 
 @pytest.fixture(scope="module")
 def local_server() -> Iterator[str]:
+    running = os.environ.get("KEFU_TEST_LLAMA_SERVER_URL")
+    if running:  # a python -m llama_cpp.server already up (the bench's), e.g. .../v1
+        yield running
+        return
     pytest.importorskip("llama_cpp")
     try:
         import llama_cpp.server.app  # noqa: F401  (needs the llm-server extra)
@@ -76,4 +81,4 @@ def test_real_model_wording_is_checked_or_the_template(
     assert deltas == reply["text"] == _stored(client, cid, auth)
     assert reply["language"] == language
     _assert_checked(deltas, reply)
-    assert PENDING_ORDER in deltas or PENDING_ORDER not in _template_of(reply)
+    assert PENDING_ORDER in _template_of(reply) and PENDING_ORDER in deltas
