@@ -275,6 +275,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=60.0)
     parser.add_argument("--max-tokens", type=int, default=160)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "data" / "wording.json")
+    parser.add_argument("--ids", nargs="*", default=[], help="these script ids instead")
     parser.add_argument("--no-report", action="store_true")
     parser.add_argument("--note", default="")
     args = parser.parse_args()
@@ -282,7 +283,11 @@ def main() -> None:
     from kefu.llm.models import get_spec, model_path
 
     spec = get_spec(args.model)
-    scripts = pick(load_scripts(), args.per_language)
+    scripts = (
+        [s for s in load_scripts() if s.id in args.ids]
+        if args.ids
+        else pick(load_scripts(), args.per_language)
+    )
     command = "python -m bench.bench_wording " + " ".join(sys.argv[1:])
     meta = {
         "command": command.strip(),
