@@ -356,7 +356,9 @@ def named_items(text: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def by_options(text: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The items whose option values the message mentions most (none mentioned: empty)."""
-    low = text.lower()
+    from kefu.assistant._variants import normalize
+
+    low = f"{text.lower()} {normalize(text)}"  # 黑色的 names "black"
     counts = [
         (sum(_mentioned(str(v), low) for v in i.get("options", {}).values()), i) for i in items
     ]

@@ -64,7 +64,10 @@ def split_requests(text: str, language: str) -> list[Part]:
         u = read_request(piece, language)
         if _identity_only(piece):
             u.intent, u.confidence = None, 0.0
-        flow = u.flow if u.confidence >= SURE else None
+        named = any(cue.search(piece) for _, cue in REQUEST_CUES) or bool(u.order_ids)
+        # a piece is a request of its own only if it says so in request words ("你们怎么发货的？？"
+        # beside a return is a complaint about shipping, not a tracking request)
+        flow = u.flow if u.confidence >= SURE and named else None
         question = u.intent in KNOWLEDGE_INTENTS and u.confidence >= SURE
         if flow is None and not question:
             if parts:  # a description of the previous request: it stays with it

@@ -135,7 +135,10 @@ def _complaint_request(text: str) -> str | None:
         r"\bwhere|\bwhen|\bstatus|到账|多久", text, re.I
     ):
         return "return_items"
-    if not _ASKED.search(text):
+    asked = _ASKED.search(text) or re.search(
+        r"(?:退掉|退了|退货|换货|取消|退款|退钱|换一个)(?:吧|了|啊)?[！!。.~\s]*$", text
+    )
+    if not asked or POLICY_WORDS.search(text):
         return None
     for name, cue in REQUEST_CUES:
         if cue.search(text):

@@ -292,7 +292,7 @@ class SlotFilling:
         ids = fl.match_items(text, items)
         if not ids and flow.request:
             text = flow.request
-            ids = [i["item_id"] for i in fl.named_items(text, items)]
+            ids = fl.match_items(text, items) if fl.named_items(text, items) else []
         if not ids and len(items) == 1:
             ids = [items[0]["item_id"]]
         chosen = [i for i in items if i["item_id"] in ids]
