@@ -38,6 +38,14 @@ ORDER_WORDS = re.compile(
     re.I,
 )
 """Messages about orders, accounts or store policies: not a catalogue question."""
+AFTER_SALES = re.compile(
+    r"坏了|坏点|坏的|破了|破损|瑕疵|故障|不能用|用不了|不工作|质量(?:太)?差|要退|想退|退掉|退回|退了|"
+    r"那单|这单|单子|寄到|送到|寄给|搬家|\bbroken\b|defect|damaged|faulty|stopped working|"
+    r"doesn't work|does not work|not working|arrived|i moved|ship it to|send it to|"
+    r"\d+\s+\w+(?:\s+\w+)?\s+(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|blvd|way)\b",
+    re.I,
+)
+"""Something wrong with a purchase, or where it goes: the engine's, not a shopping question."""
 SWITCH_WORDS = re.compile(r"\bswap|换成|改成|换个|换一个|\binstead\b", re.I)
 """Changing an item of an order, unless a shopper is choosing among products just shown."""
 COMPARE = re.compile(
@@ -343,6 +351,14 @@ def answer(turn: Any) -> bool:
         return False
     if SWITCH_WORDS.search(text) and (state.customer_id or not state.shown):
         return False
+    if AFTER_SALES.search(text):
+        return False
+    if state.customer_id and not (
+        SHOP_CUES.search(text) or GIFT.search(text) or PRICE_Q.search(text) or state.shown
+    ):
+        return (
+            False  # a known customer naming products mid-request ("not the boots, just the lamp")
+        )
     cat = _catalog.Catalog(turn.session, lang)
     q = cat.parse(text, infer=not state.shown)
     if turn.u.intent in ("greeting", "thanks", "goodbye") and not (

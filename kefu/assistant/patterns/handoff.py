@@ -8,7 +8,9 @@ import logging
 from typing import TYPE_CHECKING
 
 from kefu.assistant import _extract as ex
+from kefu.assistant import _flows as fl
 from kefu.assistant._reply import Card, QuickReply
+from kefu.assistant._state import FlowState
 from kefu.assistant._templates import label
 from kefu.assistant.turn import (
     CONFIDENCE_FLOOR,
@@ -42,9 +44,15 @@ class HandingOff:
             return True
         refused_flow = (state.last_refusal or "").split(" ", 1)[0]
         repeats = bool(refused_flow) and self._flow_name(u) == refused_flow and not u.order_ids
+        if repeats and refused_flow in fl.FLOWS:
+            # "fine, then cancel the water bottle one instead": another order, a new request
+            other = self._order_naming(turn, FlowState(name=refused_flow), u.text, other=False)
+            refused_order = (state.last_refusal or "").split(" ")[1:2]
+            repeats = other is None or [other] == [o.rstrip(":") for o in refused_order]
         # "ok, then I want to return it" after a refused cancel is a new request, not a dispute
         moves_on = bool(u.flow) and not repeats and u.confidence >= 0.7
-        if state.last_refusal and (
+        accepts = u.no and u.intent != "complaint" and u.sentiment > -0.6  # "no, leave it"
+        if state.last_refusal and not accepts and (
             u.no or u.intent == "complaint" or (u.sentiment <= -0.3 and not moves_on) or repeats
         ):
             self._handoff(turn, HandoffReason.POLICY_DISPUTE)
