@@ -52,6 +52,20 @@ NO = {
     "do not",
     "stop",
     "never mind",
+    "nevermind",
+    "forget it",
+    "leave it",
+    "leave it as is",
+    "leave it as it is",
+    "nah",
+    "nah, leave it",
+    "no, leave it",
+    "那先不弄了",
+    "先不弄了",
+    "不弄了",
+    "不换了",
+    "不退了",
+    "不改了",
     "not now",
     "不",
     "不是",
@@ -182,7 +196,12 @@ def is_no(text: str) -> bool:
     if norm in NO:
         return True
     head = re.split(r"[,，.。!！\s]+", norm, maxsplit=1)[0]
-    return head in {"no", "nope", "不", "不要", "不用", "算了"}
+    if head in {"no", "nope", "nah", "不", "不要", "不用", "算了"}:
+        return True
+    return bool(
+        re.match(r"(?:nah|no|ok|okay|fine)?[,，\s]*(?:leave it|forget it|never ?mind)\b", norm)
+        or re.fullmatch(r"(?:那|那就|那我)?(?:先)?(?:不(?:弄|换|退|改|要)了|算了)(?:吧|啊)?", norm)
+    )
 
 
 def wants_human(text: str) -> bool:
@@ -275,5 +294,3 @@ class Address:
     def __str__(self) -> str:
         parts = [self.address1, self.address2, self.city, f"{self.state} {self.zip}", self.country]
         return ", ".join(p for p in parts if p.strip())
-
-

@@ -80,7 +80,10 @@ FLOWS: dict[str, FlowSpec] = {
 }
 
 DEFAULT_ADDRESS_WORDS = re.compile(
-    r"\b(default|profile|account|user) address\b|默认地址|账户地址|个人地址", re.I
+    r"\b(default|profile|account|user) address\b"
+    r"|\b(?:update|change|fix) (?:my )?(?:account|profile)\b"
+    r"|\baddress on (?:my )?(?:account|profile|file)\b|默认地址|账户地址|个人地址|账户上的地址",
+    re.I,
 )
 
 CHANGE_WORDS = re.compile(r"\b(change|update|modify|set|new)\b|改|换|更新|更换|设置", re.I)
@@ -138,7 +141,17 @@ def original_method_id(order: dict[str, Any]) -> str | None:
 def match_payment(
     text: str, methods: list[dict[str, Any]], order: dict[str, Any] | None
 ) -> list[str]:
-    """Payment method ids the message names (by id, last four, kind, or 'original')."""
+    """Payment method ids the message names (by id, last four, kind, or 'original').
+
+    What follows "instead of / rather than / not / from" is the method being replaced, so
+    it does not count ("my credit card instead of paypal")."""
+    text = re.sub(
+        r"\b(?:instead of|rather than|not|from|no longer|other than)\s+(?:my\s+|the\s+)?"
+        r"[\w-]+(?:\s+card)?|不用|不要用|而不是|别用",
+        " ",
+        text,
+        flags=re.I,
+    )
     low = text.lower()
     ids = [m["id"] for m in methods if m["id"].lower() in low]
     if ids:

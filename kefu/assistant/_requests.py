@@ -28,7 +28,8 @@ from kefu.assistant._understand import (
 _VERB = (
     r"(?:i(?:'d|'m|\s+would|\s+also|\s+really)?\s+)?(?:also\s+)?"
     r"(?:want|need|would like|like|can you|could you|please|pls|"
-    r"cancel|return|exchange|change|update|modify|track|check|do you|does|what|how|where|"
+    r"cancel|return|exchange|change|update|modify|switch|swap|ship|send|track|check|"
+    r"do you|does|what|how|where|"
     r"when|is|are|will)\b"
 )
 BOUNDARY = re.compile(

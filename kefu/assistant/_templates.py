@@ -44,6 +44,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "Now your other request (\u201c{request}\u201d):",
         "zh": "接下来处理您的另一个请求（“{request}”）：",
     },
+    "exchange_is_item_change": {
+        "en": "Order {order_id} is {status}, not delivered yet, so it can't be exchanged; I can change its items instead (items can be changed only once).",
+        "zh": "订单 {order_id} 目前{status}，尚未送达，不能换货；但可以直接修改订单里的商品（商品只能修改一次）。",
+    },
     "sorry_request": {
         "en": "I'm sorry about that. I can take care of it right now, and if you'd rather talk to a person at any point, just say so.",
         "zh": "非常抱歉给您带来不便。我现在就可以为您办理；如果您想转人工客服，随时告诉我。",

@@ -370,6 +370,11 @@ class Assistant(
         if state.flow and state.customer_id:
             if self._aside(turn, state.flow):
                 return
+            if u.no and not self._fills_any(turn) and not self._answers_awaited(turn, state.flow):
+                state.flow = None  # "nah, leave it": the request is dropped, nothing written
+                state.queue = []
+                turn.say("declined")
+                return
             own = OWN_SLOT.get(u.flow or "")
             if own in fl.FLOWS[state.flow.name].slots:
                 # "use paypal for the difference" inside an exchange: this request's slot

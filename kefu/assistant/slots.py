@@ -88,7 +88,15 @@ class SlotFilling:
             return False
         state.focus_order(order_id)
         flow.slots["order_id"] = order_id
+        asked = flow.name
         self._items_flow_for_status(flow, order)
+        if asked == "exchange_items" and flow.name == "change_items":
+            # say why: an exchange needs a delivered order; this one can still be changed
+            turn.say(
+                "exchange_is_item_change",
+                order_id=order_id,
+                status=fl.status_label(order["status"], turn.lang),
+            )
         spec = fl.FLOWS[flow.name]
         if spec.statuses:
             from kefu.orders.policy import get_store_policy
