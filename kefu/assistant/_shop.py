@@ -1013,6 +1013,7 @@ def _options(turn: Any, cat: Catalog, q: Query, text: str) -> bool:
         "shop_options", what=what, options=("；".join(parts) if lang == "zh" else "; ".join(parts))
     )
     rows = sorted(pool, key=lambda o: (not o.available, o.price))[:3]
+    turn.say("shop_list", limit="", items=_items(rows, lang))  # with their prices
     _show(turn, rows, q)
     return True
 
