@@ -182,78 +182,6 @@ def match_payment(
     return []
 
 
-ZH_OPTION_NAMES = {
-    "color": "颜色",
-    "size": "尺码",
-    "material": "材质",
-    "style": "款式",
-    "capacity": "容量",
-    "storage": "存储",
-    "screen size": "屏幕尺寸",
-    "battery life": "续航",
-    "brightness": "亮度",
-    "power source": "供电方式",
-    "switch type": "轴体",
-    "backlight": "背光",
-    "compatibility": "兼容平台",
-    "type": "类型",
-    "connectivity": "连接方式",
-    "band material": "表带材质",
-    "strap material": "表带材质",
-    "dial color": "表盘颜色",
-    "display": "屏幕",
-    "processor": "处理器",
-    "ram": "内存",
-    "RAM": "内存",
-    "resolution": "分辨率",
-    "zoom": "变焦",
-    "pieces": "片数",
-    "theme": "主题",
-    "difficulty level": "难度",
-    "features": "功能",
-    "frame color": "镜框颜色",
-    "lens color": "镜片颜色",
-    "lens type": "镜片类型",
-    "frame material": "镜框材质",
-    "water resistance": "防水",
-    "waterproof": "防水",
-    "weight range": "重量范围",
-    "length": "长度",
-    "height": "高度",
-    "diameter": "直径",
-    "pressure": "压力",
-    "gender": "适用人群",
-    "sole": "鞋底",
-    "filter type": "滤网类型",
-    "room size": "适用面积",
-    "bagged/bagless": "集尘方式",
-    "armrest": "扶手",
-    "backrest height": "靠背高度",
-    "cover type": "封面",
-    "piece count": "件数",
-    "deck material": "板面材质",
-    "scent family": "香调",
-    "thickness": "厚度",
-    "zipper": "拉链",
-    "compartment": "隔层",
-    "brand": "品牌",
-    "kit size": "套装规格",
-    "skin tone": "肤色",
-    "speed settings": "档位",
-    "color temperature": "色温",
-    "output": "输出接口",
-    "sensor type": "传感器",
-    "battery type": "电池类型",
-    "design": "设计",
-    "tilt mechanism": "倾斜方式",
-    "set type": "套装类型",
-    "ventilation": "透气性",
-    "field of view": "视场角",
-    "frame size": "车架尺寸",
-    "stovetop compatibility": "适用炉灶",
-}
-"""Chinese names of the catalogue's option names, for Chinese replies."""
-
 ZH_STATUS = {
     "pending": "待发货",
     "processed": "已发货",
@@ -278,20 +206,26 @@ def product_name(name: str, lang: str) -> str:
     return chinese_name(name) or name
 
 
-def _value(value: Any, lang: str) -> str:
+def _value(value: Any, lang: str, name: str = "") -> str:
     if lang != "zh":
         return str(value)
-    from kefu.assistant._variants import zh_value
+    from kefu.assistant._glossary import option_value_zh
 
-    return zh_value(str(value))
+    return option_value_zh(str(value), name)
+
+
+def _option(name: str, lang: str) -> str:
+    if lang != "zh":
+        return name
+    from kefu.assistant._glossary import option_name_zh
+
+    return option_name_zh(name)
 
 
 def options_text(options: dict[str, Any], lang: str = "en") -> str:
     """'color: blue, size: M' (颜色：蓝色，尺码：M in Chinese)."""
     if lang == "zh":
-        return "，".join(
-            f"{ZH_OPTION_NAMES.get(k, k)}：{_value(v, lang)}" for k, v in options.items()
-        )
+        return "，".join(f"{_option(k, lang)}：{_value(v, lang, k)}" for k, v in options.items())
     return ", ".join(f"{k}: {v}" for k, v in options.items())
 
 
@@ -362,9 +296,25 @@ def named_items(text: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     best = max((score for score, _ in scored), default=0)
     found = [i for score, i in scored if best and score == best]
     if best == 2:  # a generic Chinese word (耳机): its most usual reading among these items
-        first = next(n for n in readings if any(i["name"] == n for i in found))
-        found = [i for i in found if i["name"] == first]
+        chosen = _first_reading_per_word(text, {str(i["name"]) for i in found})
+        found = [i for i in found if i["name"] in chosen]
     return found
+
+
+def _first_reading_per_word(text: str, names: set[str]) -> set[str]:
+    """For each Chinese product word in the text, its first reading among ``names`` ("T恤和
+    背包" keeps both; a generic 耳机 keeps only its usual reading)."""
+    from kefu.assistant._glossary import ZH_PRODUCT_NAMES
+
+    chosen: set[str] = set()
+    words = {w for n in names for w in ZH_PRODUCT_NAMES.get(n, ()) if w in text}
+    for word in sorted(words, key=len, reverse=True):
+        if any(word in longer for longer in words if longer != word and longer in text):
+            continue  # 耳机 inside 头戴式耳机
+        readings = [n for n in english_names(word) if n in names]
+        if readings:
+            chosen.add(readings[0])
+    return chosen or names
 
 
 def by_options(text: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -397,6 +347,64 @@ ORDER_CONTEXT = re.compile(
 """Words after which a named product only says which order is meant."""
 
 
+_NEGATED_BEFORE = re.compile(
+    r"(?:\bnot|\bno|don'?t|without|except|除了|不要|不用|别|不)\s*(?:the\s+|my\s+)?$", re.I
+)
+_NEGATED_AFTER = re.compile(r"^\s*(?:不退|不换|不要|不用|就不|先不|也不)")
+ADD_WORDS = re.compile(
+    r"\b(?:also|too|as well|plus|add)\b|还有|也要|也退|也换|加上|再加|换成退|改成退", re.I
+)
+
+
+def _spans(text: str, name: str) -> list[tuple[int, int]]:
+    """Where the text names a product: its English name, its last word, or a Chinese word."""
+    from kefu.assistant._glossary import ZH_PRODUCT_NAMES
+
+    low = text.lower()
+    words = [name.lower(), name.lower().split()[-1], *ZH_PRODUCT_NAMES.get(name, ())]
+    spans: list[tuple[int, int]] = []
+    for word in words:
+        for m in re.finditer(rf"(?<![a-z]){re.escape(word.lower())}", low):
+            if not any(s <= m.start() < e for s, e in spans):
+                spans.append((m.start(), m.end()))
+    return spans
+
+
+def edit_items(
+    text: str, items: list[dict[str, Any]], current: list[str], *, allow_add: bool = True
+) -> list[str] | None:
+    """The request's item list after a correction ("背包不退了，换成退哑铃", "only the lamp",
+    "not the bottle", "and the earbuds too"); None when the message edits nothing."""
+    names = sorted({str(i["name"]) for i in items})
+    positive: set[str] = set()
+    negative: set[str] = set()
+    for name in names:
+        for start, end in _spans(text, name):
+            before, after = text[max(0, start - 12) : start], text[end : end + 8]
+            if _NEGATED_BEFORE.search(before) or _NEGATED_AFTER.match(after):
+                negative.add(name)
+            else:
+                positive.add(name)
+    positive -= negative
+    if not positive and not negative:
+        return None
+    by_name = {n: [i["item_id"] for i in items if i["name"] == n] for n in names}
+    kept = [i for i in current if not any(i in by_name[n] for n in negative)]
+    if positive and ex.ONLY_WORDS.search(text):
+        new = [i for n in sorted(positive) for i in by_name[n]]
+    elif positive and allow_add and (ADD_WORDS.search(text) or negative):
+        new = kept + [i for n in sorted(positive) for i in by_name[n] if i not in kept]
+    elif negative:
+        new = kept
+    else:
+        return None
+    new = [i for i in dict.fromkeys(new)] if new != current else new
+    return new if new and new != current else None
+
+
+ONE_OF = re.compile(r"\bone of\b|\b(?:just|only) one\b|\ba single\b|其中一|一件|一个就", re.I)
+
+
 def match_items(text: str, items: list[dict[str, Any]]) -> list[str]:
     """Item ids of the order the message names: by item id, product name, ordinal or 'all'."""
     low = text.lower()
@@ -419,7 +427,10 @@ def match_items(text: str, items: list[dict[str, Any]]) -> list[str]:
         # "the canister vacuum" among two vacuums: the option values decide
         named = by_options(text, named) or named
     if named:
-        return [i["item_id"] for i in named]
+        ids = [i["item_id"] for i in named]
+        if len(set(ids)) < len(ids) and ONE_OF.search(text):
+            ids = list(dict.fromkeys(ids))  # "one of the two navy jackets": one unit
+        return ids
     if ex.means_all(text):
         return [i["item_id"] for i in items]
     described = by_options(text, items)
@@ -497,7 +508,7 @@ def options_hint(product: dict[str, Any], lang: str = "en") -> str:
     """'color: red / blue; size: S / M' for a product (option names in Chinese for zh)."""
     if lang == "zh":
         return "；".join(
-            f"{ZH_OPTION_NAMES.get(k, k)}：{' / '.join(_value(x, lang) for x in v)}"
+            f"{_option(k, lang)}：{' / '.join(_value(x, lang, k) for x in v)}"
             for k, v in option_values(product).items()
         )
     return "; ".join(f"{k}: {' / '.join(v)}" for k, v in option_values(product).items())

@@ -48,6 +48,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "Order {order_id} is {status}, not delivered yet, so it can't be exchanged; I can change its items instead (items can be changed only once).",
         "zh": "订单 {order_id} 目前{status}，尚未送达，不能换货；但可以直接修改订单里的商品（商品只能修改一次）。",
     },
+    "refund_method_not_allowed": {
+        "en": "A return can only be refunded to the original payment method or to a gift card: {allowed}.",
+        "zh": "退货款只能退回原支付方式或礼品卡：{allowed}。",
+    },
     "sorry_request": {
         "en": "I'm sorry about that. I can take care of it right now, and if you'd rather talk to a person at any point, just say so.",
         "zh": "非常抱歉给您带来不便。我现在就可以为您办理；如果您想转人工客服，随时告诉我。",

@@ -54,15 +54,6 @@ _ZH_WORDS = sorted(
 )
 
 
-def zh_value(value: str) -> str:
-    """The Chinese word for an option value ("black" → 黑色), or the value itself."""
-    return _ZH_LABELS.get(value.lower(), value)
-
-
-_ZH_LABELS: dict[str, str] = {}
-for _zh, _en in sorted(_ZH_WORDS, key=lambda kv: len(kv[0])):
-    if len(_zh) > 1:
-        _ZH_LABELS.setdefault(_en.lower(), _zh)
 _EXCLUDE = re.compile(
     r"\b(?:instead of|rather than|not|no longer|other than|from|currently|now|have|had|got)\s+"
     r"(?:the\s+|a\s+|an\s+|my\s+)?$|不要|不是|而不是|原来的|现在的|之前的",

@@ -288,10 +288,34 @@ class SlotFilling:
         methods = turn.methods()
         if not ids and len(methods) == 1 and flow.name != "change_payment":
             ids = [methods[0]["id"]]  # the only method on the account (shown for the yes)
+        if flow.name == "return_items" and order is not None and ids:
+            allowed = self._refund_methods(turn, order)
+            refused = [i for i in ids if i not in allowed]
+            ids = [i for i in ids if i in allowed]
+            if refused and not ids:
+                by_id = {m["id"]: m for m in methods}
+                turn.say(
+                    "refund_method_not_allowed",
+                    allowed="; ".join(
+                        fl.describe_method(by_id[i], turn.lang) for i in allowed if i in by_id
+                    ),
+                )
+                return False
         if len(ids) != 1:
             return False
         flow.slots["payment_method_id"] = ids[0]
         return True
+
+    @staticmethod
+    def _refund_methods(turn: Turn, order: dict[str, Any]) -> list[str]:
+        """Where a return may be refunded: the original payment method, or a gift card."""
+        from kefu.orders.policy import get_store_policy
+
+        original = fl.original_method_id(order)
+        cards = [m["id"] for m in turn.methods() if m.get("source") == "gift_card"]
+        if not get_store_policy().refund_to_any_gift_card:
+            cards = []
+        return [i for i in [original, *cards] if i]
 
     def _fill_item_ids(self: Assistant, turn: Turn, flow: FlowState, fresh: bool) -> bool:
         order = turn.order(flow.slots["order_id"])
@@ -310,7 +334,7 @@ class SlotFilling:
         return True
 
     def _fill_new_item_ids(self: Assistant, turn: Turn, flow: FlowState, fresh: bool) -> bool:
-        self._narrow_items(turn, flow)
+        self._narrow_items(turn, flow, add=False)
         order = turn.order(flow.slots["order_id"]) or {}
         items = order.get("items", [])
         by_id = {i["item_id"]: i for i in items}

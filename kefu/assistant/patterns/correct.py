@@ -142,30 +142,25 @@ class Corrections:
             flow.slots["new_item_ids"] = new_ids
         return changed
 
-    def _narrow_items(self: Assistant, turn: Turn, flow: FlowState) -> bool:
-        """ "only the lamp" / "not the bottle": keep just some of the request's items."""
-        if len(flow.slots.get("item_ids", [])) < 2 or "order_id" not in flow.slots:
+    def _narrow_items(self: Assistant, turn: Turn, flow: FlowState, *, add: bool = True) -> bool:
+        """ "only the lamp" / "not the bottle" / "背包不退，退哑铃": edit the request's items."""
+        if not flow.slots.get("item_ids") or "order_id" not in flow.slots:
             return False
         order = turn.order(flow.slots["order_id"]) or {}
-        items = [i for i in order.get("items", []) if i["item_id"] in flow.slots["item_ids"]]
-        text = turn.u.text
-        keep: list[str] | None = None
-        only, drop = ex.ONLY_WORDS.search(text), ex.DROP_WORDS.search(text)
-        if only:
-            named = [i["item_id"] for i in fl.named_items(text[only.start() :], items)]
-            if named and len(named) < len(items):
-                keep = named
-        elif drop:
-            named = [i["item_id"] for i in fl.named_items(text[drop.start() :], items)]
-            if named and len(named) < len(items):
-                keep = [i["item_id"] for i in items if i["item_id"] not in named]
-        if keep is None:
+        items = order.get("items", [])
+        current = list(flow.slots["item_ids"])
+        new = fl.edit_items(turn.u.text, items, current, allow_add=add)
+        if new is None:
             return False
-        pairs = dict(zip(flow.slots["item_ids"], flow.slots.get("new_item_ids", []), strict=False))
-        flow.slots["item_ids"] = keep
+        pairs = dict(zip(current, flow.slots.get("new_item_ids", []), strict=False))
+        flow.slots["item_ids"] = new
         if "new_item_ids" in flow.slots:
-            flow.slots["new_item_ids"] = [pairs[i] for i in keep]
+            if all(i in pairs for i in new):
+                flow.slots["new_item_ids"] = [pairs[i] for i in new]
+            else:  # an item was added: its new variant is still to be chosen
+                flow.slots.pop("new_item_ids")
+                flow.slots["_new"] = {i: v for i, v in pairs.items() if i in new}
         for key in ("_new", "_want", "_closest"):
             if isinstance(flow.slots.get(key), dict):
-                flow.slots[key] = {k: v for k, v in flow.slots[key].items() if k in keep}
+                flow.slots[key] = {k: v for k, v in flow.slots[key].items() if k in new}
         return True
