@@ -84,8 +84,8 @@ def split_requests(text: str, language: str) -> list[Part]:
             piece = f"{last.text} {piece}"
         parts.append(Part(piece, intent, question))
     requests = [p for p in parts if p.is_question or p.intent in _REQUESTS]
-    if len(requests) < 2:
-        return []
+    if len(requests) < 2 or all(p.is_question for p in requests):
+        return []  # questions alone ("I'll take the green one. Price?") are one message
     distinct = {(p.intent, p.text) for p in requests}
     return requests if len(distinct) > 1 else []
 

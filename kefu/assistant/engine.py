@@ -426,10 +426,13 @@ class Assistant(
         if u.order_ids and state.customer_id and not u.flow:
             self._start_flow(turn, "order_status")
             return
-        asks_order_work = bool(u.flow) and u.confidence >= 0.7 and u.flow != "account"
+        following = state.flow is None and _shop.follows_up(turn)  # "the second one"
+        asks_order_work = (
+            bool(u.flow) and u.confidence >= 0.7 and u.flow != "account" and not following
+        )
         if (
             state.flow is None
-            and intent not in SMALL_TALK
+            and (intent not in SMALL_TALK or following)
             and not asks_order_work  # "the shoes fell apart, I want my money back"
             and _shop.answer(turn)
         ):

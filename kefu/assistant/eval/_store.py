@@ -1,4 +1,5 @@
-"""A template tau2 store on SQLite, copied fresh for each scripted conversation."""
+"""A template demo store on SQLite (the tau2 store and the Chinese catalogue, as `kefu demo`
+loads them), copied fresh for each scripted conversation."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from kefu.store.db import checkpoint_sqlite, make_engine, session_factory, upgra
 
 
 def build_template(path: Path) -> Path:
-    """Create (once) a migrated SQLite store loaded with the tau2 retail data."""
+    """Create (once) a migrated SQLite store loaded with the tau2 data and the zh catalogue."""
     if path.exists():
         return path
     from kefu.store.tau2 import import_tau2, load_db_json
@@ -24,6 +25,10 @@ def build_template(path: Path) -> Path:
     upgrade_schema(engine)
     with session_factory(engine)() as session:
         import_tau2(session, load_db_json(get_settings().tau2_dir / "db.json"))
+        from kefu.demo.loader import ZH_STORE
+        from kefu.store.importer import import_bundle
+
+        import_bundle(session, ZH_STORE)  # the zh shop's products (CNY), as in the demo
         session.commit()
     _add_knowledge(engine, path.parent)
     checkpoint_sqlite(engine)

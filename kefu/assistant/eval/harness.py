@@ -155,7 +155,7 @@ class Suite:
 
     def __init__(self, template: Path | None = None, llm: Any | None = None) -> None:
         cache = Path(".cache") / "assistant"
-        self.template = build_template(template or cache / "tau2-template-kb.db")
+        self.template = build_template(template or cache / "demo-template-kb.db")
         self.llm = llm
         self._workdir = Path(tempfile.mkdtemp(prefix="kefu-eval-"))
         engine = fresh_store(self.template, self._workdir / "initial.db")
