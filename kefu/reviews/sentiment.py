@@ -119,6 +119,10 @@ def sarcasm_cue(text: str, language: str) -> bool:
     return False
 
 
+_NOT_NEGATION_ZH = re.compile(r"特别|分别|区别|个别|别的|别人")
+"""Words holding a negator character that negate nothing (特别失望 is very disappointed)."""
+
+
 def _has_negator(text: str, language: str) -> bool:
     if language == "zh":
         return any(n in text for n in lex.NEGATORS_ZH)
@@ -244,7 +248,7 @@ def anger_level(text: str, language: str) -> int:
             start = text.find(phrase)
             if start < 0:
                 continue
-            prefix = text[max(0, start - 3) : start]
+            prefix = _NOT_NEGATION_ZH.sub("", text[max(0, start - 3) : start])
             if any(n in prefix for n in lex.NEGATORS_ZH):
                 continue
             strong = phrase.startswith("太") or any(i in prefix for i in lex.INTENSIFIERS_ZH)
@@ -294,7 +298,7 @@ def _zh_clause_polarity(clause: str, wide: bool = False) -> int:
             start = clause.find(word)
             if start < 0:
                 continue
-            prefix = clause[max(0, start - 4) : start]
+            prefix = _NOT_NEGATION_ZH.sub("", clause[max(0, start - 4) : start])
             negated = any(prefix.endswith(n) or n in prefix[-3:] for n in lex.NEGATORS_ZH)
             # 没(想象中)那么差 / 不是那么好: the negator reaches over 那么/这么
             wide_prefix = clause[max(0, start - 9) : start]
