@@ -31,10 +31,11 @@ def main() -> None:
     from kefu.knowledge import KnowledgeBase
 
     # the eval's template: tau2 data plus the demo FAQ/policy that policy questions cite
-    template = build_template(ROOT / ".cache" / "assistant" / "tau2-template-kb.db")
+    template = build_template(ROOT / ".cache" / "assistant" / "demo-template-kb.db")
     scripts = load_scripts()[:limit]
     work = Path(tempfile.mkdtemp(prefix="kefu-bench-"))
     timings: dict[str, list[float]] = {"en": [], "zh": []}
+    kinds: dict[str, list[float]] = {}
     warmup = None
     for script in scripts:
         engine = fresh_store(template, work / f"{script.id}.db")
@@ -42,12 +43,13 @@ def main() -> None:
         cid = assistant.start(language=script.language)
         for text in script.turns:
             start = time.perf_counter()
-            assistant.handle(cid, text)
+            reply = assistant.handle(cid, text)
             took = (time.perf_counter() - start) * 1000
             if warmup is None:
                 warmup = took
                 continue
             timings[script.language].append(took)
+            kinds.setdefault(_kind(reply), []).append(took)
         engine.dispose()
     every = timings["en"] + timings["zh"]
 
@@ -61,6 +63,11 @@ def main() -> None:
         for name, v in (("all", every), ("en", timings["en"]), ("zh", timings["zh"]))
         if v
     ]
+    rows += [
+        f"| kind: {name} | {len(v)} | {pct(v, 50):.1f} | {pct(v, 95):.1f} | {max(v):.1f} |"
+        for name, v in sorted(kinds.items(), key=lambda kv: -len(kv[1]))
+        if len(v) >= 5
+    ]
     cores = os.cpu_count()
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
@@ -70,8 +77,9 @@ def main() -> None:
                 "## assistant: turn latency (server side, no model)",
                 "",
                 f"`python bench/bench_assistant.py` on {cores} cores ({platform.machine()}), "
-                f"Python {platform.python_version()}, SQLite store (fresh tau2 copy per "
-                f"conversation), {len(scripts)} scripted conversations. Time of "
+                f"Python {platform.python_version()}, SQLite store (fresh copy of the demo store, tau2 + zh catalogue, per "
+                f"conversation), {len(scripts)} scripted conversations (every suite in "
+                "kefu/assistant/eval/conversations). Time of "
                 "`Assistant.handle` per customer turn (NLU + policy + order tools + "
                 "persistence); the machine was shared with other jobs.",
                 "",
@@ -86,6 +94,26 @@ def main() -> None:
         encoding="utf-8",
     )
     print((out / "assistant.md").read_text())
+
+
+def _kind(reply: object) -> str:
+    """What the turn did: the template family of its first reply piece (shop_*, confirm, …)."""
+    said = [p.get("key") or "" for p in getattr(reply, "said", [])]
+    keys = [k for k in said if k not in ("auth_ok", "sorry_request", "order_picked")] or said
+    key = keys[0] if keys else "none"
+    if key.startswith("shop_"):
+        return "shopping"
+    if key.startswith("done_"):
+        return "write executed"
+    if key in ("confirm", "confirm_again"):
+        return "confirmation"
+    if key.startswith("ask_"):
+        return "slot question"
+    if key in ("kb_answer", "kb_unsure"):
+        return "knowledge"
+    if key in ("order_status", "refund_status"):
+        return "order read"
+    return "other"
 
 
 if __name__ == "__main__":
