@@ -58,7 +58,7 @@ VERBATIM_KEYS = frozenset({"declined"})
 """Pieces whose exact words are the decision ("I haven't changed anything"): kept as is."""
 CONFIRM_KEYS = frozenset({"confirm", "confirm_again"})
 """Write confirmations: the exact action text (``details``) must be kept verbatim."""
-FREE_KEYS = frozenset({"kb_answer"})
+FREE_KEYS: frozenset[str] = frozenset()
 """Pieces whose numbers the wording may leave out (a policy passage is summarised)."""
 MAX_SENTENCE = 400
 
@@ -284,6 +284,9 @@ def part_problems(line: str, part: Part) -> list[str]:
     problems += [f"lost quoted {q!r}" for q in _quoted(part.text) if q not in line]
     if ("?" in part.text or "？" in part.text) and not ("?" in line or "？" in line):
         problems.append("does not ask")
+    ends = (".", "!", "?", "。", "！", "？", "…", ")", "）", "”", "'", '"')
+    if part.text.rstrip().endswith(ends) and not line.rstrip().endswith(ends):
+        problems.append("unfinished")  # cut off by the token budget or a broken stream
     if not line.strip():
         problems.append("empty")
     return problems
