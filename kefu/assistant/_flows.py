@@ -402,6 +402,8 @@ def edit_items(
     return new if new and new != current else None
 
 
+ZH_ORDER_OF = re.compile(r"(?:那单|那个订单|的订单|这单)(?:里面?|中)的?")
+"""'<product>那单里的<item>': what precedes names the order, what follows is the item."""
 ONE_OF = re.compile(r"\bone of\b|\b(?:just|only) one\b|\ba single\b|其中一|一件|一个就", re.I)
 
 
@@ -411,6 +413,12 @@ def match_items(text: str, items: list[dict[str, Any]]) -> list[str]:
     by_id = [i["item_id"] for i in items if i["item_id"] in text]
     if by_id:
         return by_id
+    inside = ZH_ORDER_OF.search(text)
+    if inside:
+        # "笔记本电脑那单里的耳机": the laptop names the order, the earbuds are the item
+        after = named_items(text[inside.end() :], items)
+        if after:
+            return [i["item_id"] for i in after]
     context = ORDER_CONTEXT.search(text)
     if context:
         # "the backpack I received with the vacuum": the vacuum only says which order

@@ -103,11 +103,23 @@ def read_request(text: str, language: str) -> Understanding:
     ("… and then tell me where my espresso machine order is"); when the classifier is unsure
     but the piece asks for something in so many words, the request words decide.
     """
-    u = understand(text, language)
+    from kefu.assistant import _extract as ex
+
+    bare = ex.strip_identity(text) or text  # an email in the piece only blurs the classifier
+    u = understand(bare, language)
+    u.text, u.emails, u.zips, u.order_ids = text, ex.emails(text), ex.zips(text), ex.order_ids(text)
     if (u.flow and u.confidence >= SURE) or (
         u.intent in KNOWLEDGE_INTENTS and u.confidence >= SURE
     ):
         return u
+    ends_asking = re.search(r"(?:取消掉|取消吧|退掉|退了吧|换掉|改掉)[吧了！!。.]*$", bare)
+    if not (WANTS_ACTION.search(bare) or _ASKS.search(bare) or ends_asking):
+        return u
+    for name, cue in REQUEST_CUES:
+        if cue.search(bare):
+            u.intent, u.confidence = name, CUE_SURE
+            break
+    return u
     if not (WANTS_ACTION.search(text) or _ASKS.search(text)):
         return u
     for name, cue in REQUEST_CUES:

@@ -750,20 +750,20 @@ def _follow_up(turn: Any, cat: Catalog, q: Query, shown: list[Offer]) -> bool:
         return _more(turn, cat, last, shown)
     named_key = _option_asked(text, picked[0] if picked else shown[0]) if not q.values else None
     if named_key and not PRICE_Q.search(text):  # "how long does the battery last?"
-        ref = picked[0] if picked else shown[0]
-        value = str(ref.options[named_key])
+        first = picked[0] if picked else shown[0]
+        value = str(first.options[named_key])
         turn.say(
             "shop_option_of",
-            item=_describe(ref, lang),
+            item=_describe(first, lang),
             option=option_name_zh(named_key) if lang == "zh" else named_key,
             value=option_value_zh(value, named_key) if lang == "zh" else _catalog.value_en(value),
         )
-        _show(turn, [ref] + [o for o in shown if o is not ref], last)
+        _show(turn, [first] + [o for o in shown if o is not first], last)
         return True
     step = _step(text)
     if step and not q.values:
         return _resize(turn, cat, last, picked[0] if picked else shown[0], step, text)
-    ref = picked[0] if picked else None
+    ref: Offer | None = picked[0] if picked else None
     if ref is None and q.values:
         matching = [o for o in shown if all(o.has(v) for v in q.values)]
         if matching and not cheaper and not DEARER.search(text):

@@ -40,7 +40,12 @@ WANTS_ACTION = re.compile(
 """First-person requests to act: a policy word beside one does not make a question."""
 REQUEST_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("exchange_items", re.compile(r"\bexchang|\bswap|换货|调换|换一个|换个", re.I)),
-    ("return_items", re.compile(r"\breturn|send (?:it|them|\w+) back|退货|退掉|退回|退了", re.I)),
+    (
+        "return_items",
+        re.compile(
+            r"\breturn|send (?:it|them|\w+) back|退货|退掉|退回|退了|(?:要|想)退(?!款)", re.I
+        ),
+    ),
     ("cancel_order", re.compile(r"\bcancel|取消", re.I)),
     ("change_address", re.compile(r"\baddress\b|地址", re.I)),
     (

@@ -510,8 +510,9 @@ class Catalog:
         )
         # one quantity written two ways by two products ("2L" / "2 liters"): either will do
         groups: dict[str, list[str]] = {}
-        for v in kept:
-            groups.setdefault(normalise_units(v) if re.match(r"\d", v) else v, []).append(v)
+        for name in kept:
+            key = normalise_units(name) if re.match(r"\d", name) else name
+            groups.setdefault(key, []).append(name)
         return sorted("|".join(vs) for vs in groups.values())
 
     def parse(self, text: str, infer: bool = True) -> Query:

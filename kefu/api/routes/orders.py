@@ -21,9 +21,7 @@ def create_order(body: OrderIn, session: SessionDep, _admin: AdminDep) -> dict[s
     try:
         import_records(session, "orders", [body.model_dump(mode="json")])
     except ImportFailed as exc:
-        raise HTTPException(
-            422, [e.reason for e in exc.errors]
-        ) from None
+        raise HTTPException(422, [e.reason for e in exc.errors]) from None
     order = session.get(Order, body.order_id)
     assert order is not None
     risk = on_order_created(session, order)
