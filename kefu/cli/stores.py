@@ -12,13 +12,17 @@ from rich.console import Console
 from rich.table import Table
 
 console = Console()
-BACKENDS = ("builtin", "webhook", "shopify", "woocommerce")
+BACKENDS = ("builtin", "webhook", "medusa", "shopify", "woocommerce")
 
 
 def connect(
-    backend: Annotated[str, typer.Argument(help="builtin, webhook, shopify or woocommerce")],
+    backend: Annotated[
+        str, typer.Argument(help="builtin, webhook, medusa, shopify or woocommerce")
+    ],
     url: Annotated[str, typer.Option(help="The shop's endpoint or site URL.")] = "",
-    api_key: Annotated[str, typer.Option(help="Shopify token / WooCommerce consumer key.")] = "",
+    api_key: Annotated[
+        str, typer.Option(help="Shopify token / WooCommerce consumer key / Medusa secret key.")
+    ] = "",
     api_secret: Annotated[str, typer.Option(help="WooCommerce consumer secret.")] = "",
     webhook_secret: Annotated[
         str, typer.Option(help="Shared webhook HMAC secret (a new one when empty).")
@@ -45,7 +49,13 @@ def connect(
     env_file.write_text("\n".join(kept) + "\n", encoding="utf-8")
     env_file.chmod(0o600)
     console.print(f"[green]store backend set to {backend}[/green] in {env_file}")
-    if backend != "builtin":
+    if backend == "medusa":
+        # Medusa sends no signed webhooks without custom code: kefu follows it by sync
+        console.print(
+            "Medusa is followed by sync: run `kefu sync --full` once, then `kefu sync --watch` "
+            "(the periodic job)."
+        )
+    elif backend != "builtin":
         scheme = {"webhook": "kefu"}.get(backend, backend)
         console.print(
             f"At the shop, send order and product webhooks to "

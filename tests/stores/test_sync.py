@@ -107,3 +107,18 @@ def test_connect_writes_settings(tmp_path: Path) -> None:
     assert "/v1/store/webhooks/kefu" in result.output
     bad = CliRunner().invoke(app, ["connect", "shopify", "--env-file", str(env)])
     assert bad.exit_code != 0
+
+
+def test_connect_medusa_writes_its_settings_and_points_to_sync(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    result = CliRunner().invoke(
+        app,
+        [
+            "connect", "medusa", "--url", "http://127.0.0.1:9000",
+            "--api-key", "sk_test", "--env-file", str(env),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = env.read_text()
+    assert "KEFU_STORE_BACKEND=medusa" in text and "KEFU_STORE_API_KEY=sk_test" in text
+    assert "kefu sync" in result.output and "/v1/store/webhooks" not in result.output
