@@ -90,7 +90,8 @@ class SlotFilling:
         flow.slots["order_id"] = order_id
         asked = flow.name
         self._items_flow_for_status(flow, order)
-        if asked == "exchange_items" and flow.name == "change_items":
+        said_exchange = re.search(r"exchang|换货", flow.request, re.I)
+        if asked == "exchange_items" and flow.name == "change_items" and said_exchange:
             # say why: an exchange needs a delivered order; this one can still be changed
             turn.say(
                 "exchange_is_item_change",
