@@ -133,7 +133,10 @@ WANTS_PRODUCT = re.compile(
 NOT_A_PRODUCT = re.compile(
     r"人工|客服|human|agent|person|someone|phone number|电话|hours|营业|门店|store (?:in|near)|"
     r"location|app\b|website|网站|会员|membership|gift card|礼品卡|积分|points|优惠|打折|折扣|"
-    r"discount|promo|sale\b|deal|help|帮|问题|question|时间|time|多久|how long",
+    r"discount|promo|sale\b|deal|help|帮|问题|question|时间|time|多久|how long|"
+    r"program|programme|loyalty|reward|subscription|warranty|guarantee|insurance|pick ?up|"
+    r"gift ?wrap|wrapping|invoice|receipt|install|repair|service|"
+    r"保修|质保|包装|发票|安装|维修|自提|服务|计划",
     re.I,
 )
 RANGE_Q = re.compile(
