@@ -57,21 +57,19 @@ def load_demo_history(now: datetime, rand: Callable[[str], float], every: int = 
 
     ``rand`` maps a string to a stable number in [0, 1), so every machine gets the same demo.
     """
-    from kefu.assistant import Assistant, open_conversation
+    from kefu.assistant import get_assistant, open_conversation, send_message
     from kefu.handoff.service import agent_reply, claim, close, record_csat
 
     engine = get_engine()
     with session_scope() as session:
         if session.scalar(select(func.count()).select_from(Conversation)):
             return ["support history: already there"]
-    # canned history for the dashboard: played by the rules alone, so a configured model
-    # (or a slow one) neither words it nor holds up `kefu demo`
-    assistant = Assistant(engine, llm=None)
+    assistant = get_assistant(engine)
     played: list[tuple[str, str]] = []
     for script in _scripts(every):
         opened = open_conversation(assistant, language=str(script.get("language") or "en"))
         for turn in script.get("turns", []):  # type: ignore[attr-defined]
-            assistant.handle(opened.conversation_id, str(turn))
+            send_message(assistant, opened.conversation_id, str(turn))
         played.append((opened.conversation_id, str(script.get("id"))))
     closed = rated = 0
     for cid, sid in played:
