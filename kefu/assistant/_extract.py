@@ -230,12 +230,6 @@ def means_other(text: str) -> bool:
 
 ONLY_WORDS = re.compile(r"\b(?:only|just)\b|只要|只换|只退|只需要|仅|就(?:换|退)", re.I)
 """Narrowing a request to some of its items ("only exchange the lamp")."""
-DROP_WORDS = re.compile(
-    r"\b(?:not|leave out|drop|remove|skip|without|forget(?: about)?)\s+(?:the\s+)?"
-    r"|不要(?:换|退)?|不换|不退|去掉",
-    re.I,
-)
-"""Taking items out of a request while confirming ("not the bottle", "keep the lamp")."""
 EXCEPT_WORDS = re.compile(
     r"\b(?:except(?: for)?|other than|apart from|excluding|aside from|but not|save for)\b"
     r"|除了|除去|不包括|不含",
