@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from kefu.assistant._flows import option_values
 from kefu.catalog._words import ZH_VALUES
 
 _ZH_UNITS = (
@@ -126,16 +127,6 @@ class Choice:
     """Option values the message asks for (empty: it names none)."""
     closest: list[dict[str, Any]] = field(default_factory=list)
     """When nothing available has every wanted value: available variants with most of them."""
-
-
-def option_values(product: dict[str, Any]) -> dict[str, list[str]]:
-    values: dict[str, list[str]] = {}
-    for variant in product.get("variants", {}).values():
-        for key, value in variant.get("options", {}).items():
-            bucket = values.setdefault(key, [])
-            if value not in bucket:
-                bucket.append(value)
-    return values
 
 
 def wanted_values(text: str, item: dict[str, Any], product: dict[str, Any]) -> dict[str, str]:
