@@ -65,6 +65,9 @@ class Outcome:
     transcript: list[tuple[str, str]] = field(default_factory=list)
     model_turns: int = 0
     """Turns whose request the language model's (validated) command decided."""
+    final: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """The expected orders' and users' records at the end (``{"orders": {id: record},
+    "users": {...}}``), to compare runs, e.g. on two store backends."""
 
     @property
     def passed(self) -> bool:
@@ -228,6 +231,7 @@ class Suite:
         raw = _raw_rows(engine)
         db = expect.get("db") or {}
         final = _records(engine, set(db.get("orders", {})), set(db.get("users", {})))
+        outcome.final = final
         for kind in ("orders", "users"):
             expected: dict[str, dict[str, Any]] = db.get(kind, {})
             ids = set(raw[kind]) | set(self.initial[kind])
