@@ -37,6 +37,11 @@ def warm_up() -> None:
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     if app.state.settings.warm_up:
         await run_in_threadpool(warm_up)
+        # the conversation assistant with its configured model, so the first chat does not
+        # pay for building it (kefu demo plays its history without the model)
+        from kefu.assistant.service import warm_assistant
+
+        await run_in_threadpool(warm_assistant, app.state.engine)
     yield
 
 
