@@ -31,6 +31,18 @@ def get_assistant(engine: Engine) -> Assistant:
     return _ASSISTANTS[key]
 
 
+def warm_assistant(engine: Engine) -> Assistant:
+    """Build the server's assistant (and its model client) before traffic; in converse also
+    read the product names the wording checks use. Nothing here calls the model."""
+    assistant = get_assistant(engine)
+    if assistant.llm is not None:
+        from kefu.assistant.wording import current_role, store_products
+
+        if current_role() == "converse":
+            store_products(engine)
+    return assistant
+
+
 def _configured_llm() -> Any | None:
     try:
         from kefu.llm import get_llm

@@ -1,10 +1,10 @@
 """A month of support history for the demo, made by the real assistant.
 
 Scripted customer conversations (the assistant's own evaluation scripts) are played through
-the engine without a language model; people then claim, answer and close some of the
-handed-off ones, a share of customers leave a CSAT score, and the timestamps are spread over
-the 30 days before the demo date so the dashboard has something to show. Everything is
-recorded exactly as live traffic would be.
+the engine by the rules alone, never worded or read by a configured language model; people
+then claim, answer and close some of the handed-off ones, a share of customers leave a CSAT
+score, and the timestamps are spread over the 30 days before the demo date so the dashboard
+has something to show. Everything is recorded exactly as live traffic would be.
 """
 
 from __future__ import annotations
@@ -57,19 +57,22 @@ def load_demo_history(now: datetime, rand: Callable[[str], float], every: int = 
 
     ``rand`` maps a string to a stable number in [0, 1), so every machine gets the same demo.
     """
-    from kefu.assistant import get_assistant, open_conversation, send_message
+    from kefu.assistant import Assistant, open_conversation
     from kefu.handoff.service import agent_reply, claim, close, record_csat
 
     engine = get_engine()
     with session_scope() as session:
         if session.scalar(select(func.count()).select_from(Conversation)):
             return ["support history: already there"]
-    assistant = get_assistant(engine)
+    # canned history for the dashboard: played by the rules alone, so a configured model
+    # (or a slow one) neither words it nor holds up `kefu demo`; the server's own assistant,
+    # with the model, is built at its start-up (kefu.api.app.warm_up)
+    assistant = Assistant(engine, llm=None)
     played: list[tuple[str, str]] = []
     for script in _scripts(every):
         opened = open_conversation(assistant, language=str(script.get("language") or "en"))
         for turn in script.get("turns", []):  # type: ignore[attr-defined]
-            send_message(assistant, opened.conversation_id, str(turn))
+            assistant.handle(opened.conversation_id, str(turn))
         played.append((opened.conversation_id, str(script.get("id"))))
     closed = rated = 0
     for cid, sid in played:

@@ -100,6 +100,14 @@ def test_streamed_tokens_appear_before_the_reply_is_complete(
     page.locator("#kefu-launcher").click()
     chat = page.frame_locator("#kefu-frame")
     expect(chat.locator("#input")).to_be_visible()
+    # the input shows before the widget's conversation is open, and a message sent before
+    # that is dropped: wait for the conversation (the server built its assistant at start-up)
+    frame = page.locator("#kefu-frame").element_handle().content_frame()
+    assert frame is not None
+    opened = time.monotonic()
+    frame.wait_for_function("() => !!(window.kefuChat && window.kefuChat.state().conv)")
+    assert time.monotonic() - opened < 10, "opening the conversation took over 10 s"
+    assert not slow_model.requests, "the demo history (or the start-up) called the model"
     replies = chat.locator(".msg.assistant")
     before = replies.count()
     chat.locator("#input").fill("Hello")
