@@ -32,6 +32,7 @@ from kefu.assistant._understand import (
     understand,
 )
 from kefu.assistant.auth import Authentication
+from kefu.assistant.commands_model import model_queued, model_reading
 from kefu.assistant.patterns.clarify import Clarification
 from kefu.assistant.patterns.correct import Corrections
 from kefu.assistant.patterns.digress import Digressions
@@ -132,6 +133,8 @@ class Assistant(
         # transaction so the database is held only for the short read-decide-write part.
         language, bot_replies, idle = self._peek(conversation_id)
         u = understand(text, language)
+        # KEFU_LLM_ROLE=understand|converse: the model reads the message too, held to it by code
+        u = model_reading(self.llm, u, bot_replies, idle)
         # likewise the model's work for this message (seconds): a worded knowledge answer,
         # the reading of a message the classifier cannot settle
         prepared = self._prepare(u, idle) if bot_replies and self.llm is not None else None
@@ -230,6 +233,8 @@ class Assistant(
         confirming = state.flow is not None and state.flow.confirming
         parts = [] if confirming else _requests.split_requests(u.text, state.language)
         orders = [] if confirming or parts else _requests.per_order(u.text, u.flow, u.order_ids)
+        if not (confirming or parts or orders):  # requests only the model read in the message
+            state.queue = model_queued(u) + state.queue
         if parts:
             state.queue = [p.text for p in parts[1:] if not p.is_question] + state.queue
             turn.u = self._part(u, parts[0].text)

@@ -713,8 +713,8 @@ def record(assistant: Any, reply: Reply, wording: Wording) -> Reply:
 # The model as a command generator (KEFU_LLM_ROLE=understand|converse): which requests a
 # message makes, with which slot values, several allowed; schema-constrained JSON, then
 # cross-checked by the exact extractors. Nothing here decides: the engine still runs every
-# request through its flows, authentication and explicit yes. Not wired into the engine
-# yet (engine.py would call read_message in _prepare, before the turn's transaction).
+# request through its flows, authentication and explicit yes. The engine calls it through
+# kefu/assistant/commands_model.py before the turn's transaction.
 
 READING_REASONS = ("no longer needed", "ordered by mistake")
 
@@ -729,6 +729,8 @@ class ModelRequest:
     reason: str | None = None
     dropped: tuple[str, ...] = ()
     """Values the model gave that the message does not contain (removed)."""
+    quote: str | None = None
+    """The words of the message that make this request (kept only if verbatim in it)."""
 
 
 def reading_schema(flows: list[str]) -> dict[str, Any]:
@@ -746,6 +748,7 @@ def reading_schema(flows: list[str]) -> dict[str, Any]:
                         "order_id": {"type": ["string", "null"]},
                         "email": {"type": ["string", "null"]},
                         "reason": {"enum": [*READING_REASONS, None]},
+                        "quote": {"type": ["string", "null"], "maxLength": 200},
                     },
                     "required": ["flow"],
                     "additionalProperties": False,
@@ -789,7 +792,9 @@ def cross_check(value: dict[str, Any], u: Any, flows: list[str]) -> list[ModelRe
         reason = raw.get("reason")
         if reason is not None and reason not in READING_REASONS:
             reason = None
-        found.append(ModelRequest(flow, order_id, email, reason, tuple(dropped)))
+        quote = raw.get("quote")
+        quote = str(quote).strip() if quote and str(quote).strip() in text else None
+        found.append(ModelRequest(flow, order_id, email, reason, tuple(dropped), quote))
     return found
 
 
@@ -805,6 +810,11 @@ def read_message(llm: Any, u: Any, flows: list[str] | None = None) -> list[Model
         if lang == "zh"
         else "Read the customer's message as JSON: each request's flow, and only the order "
         "ids and emails that appear in the message."
+    )
+    system += (
+        " quote：该请求在消息中的原话。"
+        if lang == "zh"
+        else " quote: the message's own words for that request."
     )
     messages = [
         {"role": "system", "content": system + " flows: " + ", ".join(menu)},
