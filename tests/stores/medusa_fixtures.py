@@ -79,28 +79,9 @@ class MedusaShop:
         self, session: Session, order: dict[str, Any], **changes: Any
     ) -> tuple[str, str]:
         """A copy of this tau2 order at Medusa and in the mirror under a new id."""
-        user = self.data["users"][order["user_id"]]
         kefu_id = f"#M{uuid.uuid4().hex[:10]}"
         record = {**order, **changes, "order_id": kefu_id}
-        for item in record["items"]:
-            if item["product_id"] not in self.seeded_products:
-                from kefu.stores.medusa_seed import ensure_product
-
-                ensure_product(
-                    self.admin, self.setup, self.data["products"][item["product_id"]], self.variants
-                )
-                self.seeded_products.add(item["product_id"])
-        customer_id = ensure_customer(self.admin, user)
-        medusa_id = create_order(
-            self.admin,
-            self.setup,
-            record,
-            customer_id,
-            user["email"],
-            self.variants,
-            kefu_id=kefu_id,
-            tracked=unavailable(self.data),
-        )
+        medusa_id = self.copy_at_medusa(record)
         event = StoreEventIn(
             id=f"test:{kefu_id}",
             topic="order.created",
@@ -119,6 +100,30 @@ class MedusaShop:
         session.commit()
         return kefu_id, medusa_id
 
+    def copy_at_medusa(self, record: dict[str, Any]) -> str:
+        """This tau2 order record created at Medusa (under ``record["order_id"]``), brought
+        to its status; returns the Medusa order id. kefu's mirror is not touched."""
+        user = self.data["users"][record["user_id"]]
+        for item in record["items"]:
+            if item["product_id"] not in self.seeded_products:
+                from kefu.stores.medusa_seed import ensure_product
+
+                ensure_product(
+                    self.admin, self.setup, self.data["products"][item["product_id"]], self.variants
+                )
+                self.seeded_products.add(item["product_id"])
+        customer_id = ensure_customer(self.admin, user)
+        return create_order(
+            self.admin,
+            self.setup,
+            record,
+            customer_id,
+            user["email"],
+            self.variants,
+            kefu_id=record["order_id"],
+            tracked=unavailable(self.data),
+        )
+
     @property
     def seeded_products(self) -> set[str]:
         if not hasattr(self, "_products"):
@@ -128,6 +133,22 @@ class MedusaShop:
                 if all(v["item_id"] in self.variants for v in p["variants"].values())
             }
         return self._products
+
+
+def _money(history: list[dict[str, Any]], kind: str) -> float:
+    return round(sum(t["amount"] for t in history if t["transaction_type"] == kind), 2)
+
+
+def effects(record: dict[str, Any]) -> dict[str, Any]:
+    """What a write changes on an order, in a tau2 record: status, item ids, shipping
+    address, money paid and refunded (compared between Medusa and kefu's mirror)."""
+    return {
+        "status": record["status"],
+        "items": sorted(i["item_id"] for i in record["items"]),
+        "address": record["address"],
+        "paid": _money(record["payment_history"], "payment"),
+        "refunded": _money(record["payment_history"], "refund"),
+    }
 
 
 def _unavailable(reason: str) -> None:

@@ -25,6 +25,7 @@ from kefu.store.tau2 import order_record, user_record
 from kefu.stores.base import Operation, WriteRequest
 from kefu.stores.medusa_seed import ensure_customer
 from tests.stores.medusa_fixtures import TAU2_DB, MedusaShop
+from tests.stores.medusa_fixtures import effects as _effects
 
 pytestmark = pytest.mark.slow
 
@@ -61,20 +62,6 @@ def _tasks() -> list[tuple[dict[str, Any], dict[str, Any]]]:
 
 
 CASES = [pytest.param(t, r, id=f"task{t['id']}") for t, r in _tasks()]
-
-
-def _money(history: list[dict[str, Any]], kind: str) -> float:
-    return round(sum(t["amount"] for t in history if t["transaction_type"] == kind), 2)
-
-
-def _effects(record: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "status": record["status"],
-        "items": sorted(i["item_id"] for i in record["items"]),
-        "address": record["address"],
-        "paid": _money(record["payment_history"], "payment"),
-        "refunded": _money(record["payment_history"], "refund"),
-    }
 
 
 @pytest.mark.parametrize(("task", "reference"), CASES)
