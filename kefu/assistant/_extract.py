@@ -140,7 +140,8 @@ def latin_words(text: str) -> list[str]:
 
 
 _IDENTITY_WORDS = re.compile(
-    r"my (e-?mail|name|zip( code)?) is|e-?mail|zip( code)?|i am|i'm|this is"
+    r"my (e-?mail|name|zip( code)?) is|\be-?mail\b|(?<!half )(?<!full )(?<!quarter )\bzip( code)?\b"
+    r"|\bi am\b|\bi'm\b|\bthis is\b"
     r"|我的邮箱是|邮箱|我叫|邮编|我是",
     re.I,
 )
@@ -151,7 +152,11 @@ def strip_identity(text: str) -> str:
     return _IDENTITY_WORDS.sub(" ", ZIP.sub(" ", EMAIL.sub(" ", text))).strip(" ,，.。;；")
 
 
-FILLERS = re.compile(r"^(?:(?:嗯+|哦+|噢|um+|uh+|well|so|hmm+)[\s,，.。!！~]*)+", re.I)
+FILLERS = re.compile(
+    r"^(?:(?:嗯+|哦+|噢|额|呃|um+|uh+|well|so|hmm+|oh|ah|actually|wait|hold on|on second thought"
+    r"|sorry|其实|等等|等一下)[\s,，.。!！~]*)+",
+    re.I,
+)
 """Leading hesitation that does not change what follows ("嗯 确认" is a yes)."""
 
 
@@ -191,15 +196,19 @@ def is_yes(text: str) -> bool:
 
 
 def is_no(text: str) -> bool:
-    """An explicit refusal ("no", "不", "算了")."""
-    norm = _norm(text)
+    """An explicit refusal ("no", "不", "算了", "hmm, actually no. leave it, I'll keep it")."""
+    norm = _norm(FILLERS.sub("", text.strip()))
     if norm in NO:
         return True
     head = re.split(r"[,，.。!！\s]+", norm, maxsplit=1)[0]
     if head in {"no", "nope", "nah", "不", "不要", "不用", "算了"}:
         return True
     return bool(
-        re.match(r"(?:nah|no|ok|okay|fine)?[,，\s]*(?:leave it|forget it|never ?mind)\b", norm)
+        re.match(
+            r"(?:nah|no|ok|okay|fine|then)?[,，\s]*(?:leave it|forget it|never ?mind"
+            r"|i'?ll keep (?:it|them)|keep (?:it|them) as (?:it is|they are|is))\b",
+            norm,
+        )
         or re.fullmatch(r"(?:那|那就|那我)?(?:先)?(?:不(?:弄|换|退|改|要)了|算了)(?:吧|啊)?", norm)
     )
 

@@ -22,6 +22,7 @@ from kefu.assistant._understand import (
     REQUEST_CUES,
     WANTS_ACTION,
     Understanding,
+    asks_store_question,
     understand,
 )
 
@@ -37,6 +38,7 @@ BOUNDARY = re.compile(
     r"|\s*,?\s*\b(?:and also|and then|another thing|one more thing|besides that|"
     r"in addition|additionally|oh and|plus)\b[,:]?\s*"
     rf"|\s*,?\s*\band\s+(?={_VERB})"
+    r"|\s*,\s*and\s+(?=(?:my|the|for the)\s+(?:[\w-]+\s+){0,3}(?:order|one)\b)"
     r"|[，,]?\s*(?:另外|还有|顺便|并且|同时|然后|以及|再帮我|也帮我)[，,：:]?\s*",
     re.I,
 )
@@ -69,7 +71,9 @@ def split_requests(text: str, language: str) -> list[Part]:
         # a piece is a request of its own only if it says so in request words ("你们怎么发货的？？"
         # beside a return is a complaint about shipping, not a tracking request)
         flow = u.flow if u.confidence >= SURE and named else None
-        question = u.intent in KNOWLEDGE_INTENTS and u.confidence >= SURE
+        question = (u.intent in KNOWLEDGE_INTENTS and u.confidence >= SURE) or (
+            flow is None and asks_store_question(piece)
+        )
         if flow is None and not question:
             if parts:  # a description of the previous request: it stays with it
                 last = parts[-1]

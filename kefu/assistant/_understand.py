@@ -32,12 +32,42 @@ WANTS_ACTION = re.compile(
     r" to (?!know|ask|understand|learn|read|see)"
     r"|\b(?:please|pls|kindly) (?:cancel|return|exchange|change|update|swap|send)\b"
     r"|\b(?:can|could|may) (?:i|you|we) (?:please )?(?:cancel|return|exchange|change|update|"
-    r"swap|send|ship|switch|modify|get)\b"
+    r"swap|send|ship|switch|modify|get|pay)\b"
     r"|^\s*(?:cancel|return|exchange|swap|change|update)\b"
     r"|我要|我想要|我想|帮我|给我|麻烦|请帮|能不能帮|可以帮",
     re.I,
 )
 """First-person requests to act: a policy word beside one does not make a question."""
+_LEAD_IN = re.compile(
+    r"^(?:(?:before we go on|before that|btw|by the way|quick question|one (?:more )?question|"
+    r"also|and|but|so|ok|okay|oh|ah|hmm+|wait|actually|sorry|well|one thing|对了|顺便问一下|"
+    r"另外|还有|请问|问一下|等等|那|嗯+)[\s,，:：.。!！-]*)+",
+    re.I,
+)
+_ASKS_EN = re.compile(
+    r"^(?:how|what|what's|when|which|who|why|is there|are there|is it|are they|do i|do you|"
+    r"does|did|will|would|should|am i|is my|are my|can it|can they|can the)\b",
+    re.I,
+)
+_ASKS_ZH = re.compile(r"多久|多长时间|几天|多少天|怎么|如何|是否|谁(?:付|出|承担)|[吗呢][？?。.!！]*$|有没有")
+_ABOUT_AN_ORDER = re.compile(
+    r"#?\bW\d{7}\b|\b(?:where|what)(?:'s| is) my\b|\bmy (?:order|package|parcel|shipment|delivery)\b"
+    r"|我的(?:订单|包裹|快递)(?:到|在)|到哪|发货了吗",
+    re.I,
+)
+
+
+def asks_store_question(text: str) -> bool:
+    """A question about how the store works ("wait, do I have to pay for the return
+    shipping?", "how long would the money take to get back to my card?", 退到礼品卡多久到账？),
+    not a request to act on an order ("can I get it in XL?", "where is my order?")."""
+    body = _LEAD_IN.sub("", text.strip())
+    obliged = re.match(r"(?:do|would|will|should) i (?:really |still |also )?(?:need|have) to\b", body, re.I)
+    if not body or (WANTS_ACTION.search(body) and not obliged) or _ABOUT_AN_ORDER.search(body):
+        return False
+    if re.search(r"[\u4e00-\u9fff]", body):
+        return bool(_ASKS_ZH.search(body)) or body.rstrip().endswith(("?", "？"))
+    return bool(_ASKS_EN.match(body)) and not re.match(r"(?:can|could) (?:i|you)\b", body, re.I)
 REQUEST_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("exchange_items", re.compile(r"\bexchang|\bswap|换货|调换|换一个|换个", re.I)),
     (
@@ -50,7 +80,10 @@ REQUEST_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("change_address", re.compile(r"\baddress\b|地址", re.I)),
     (
         "change_payment",
-        re.compile(r"\bpayment method|\bpay(?:ing)? with\b|支付方式|付款方式", re.I),
+        re.compile(
+            r"\bpayment\b|\bpay(?:ing)?\b[^.?!]{0,40}\bwith\b|支付方式|付款方式|(?:改|换)(?:成|用).{0,8}(?:付款|支付)",
+            re.I,
+        ),
     ),
     (
         "order_status",

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from kefu.assistant import _extract as ex
+from kefu.assistant._requests import read_request
 from kefu.assistant._understand import (
     Understanding,
-    understand,
 )
 from kefu.assistant.turn import (
     Turn,
@@ -23,6 +23,11 @@ if TYPE_CHECKING:
     from kefu.assistant.engine import Assistant
 
 log = logging.getLogger(__name__)
+
+SIBLINGS = {
+    "exchange_items": {"exchange_items", "change_items"},
+    "change_items": {"exchange_items", "change_items"},
+}
 
 
 class Authentication:
@@ -104,8 +109,14 @@ class Authentication:
             and sum(1 for ch in rest if "\u4e00" <= ch <= "\u9fff") < 4
         ):
             return None, None
-        again = understand(rest, turn.state.language)
-        runner_up = again.alternatives[1][1] if len(again.alternatives) > 1 else 0.0
+        again = read_request(rest, turn.state.language)
+        family = SIBLINGS.get(again.intent or "", {again.intent})
+        # "exchange" and "change items" are one request told apart by the order's status
+        # later: their readings add up, and the runner-up is the best reading outside them
+        again.confidence = max(
+            again.confidence, sum(c for i, c in again.alternatives if i in family)
+        )
+        runner_up = max((c for i, c in again.alternatives if i not in family), default=0.0)
         if again.flow and (
             again.confidence >= 0.7
             or (again.confidence >= 0.45 and again.confidence - runner_up >= 0.2)

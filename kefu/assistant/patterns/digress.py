@@ -14,6 +14,7 @@ from kefu.assistant._state import FlowState
 from kefu.assistant._understand import (
     KNOWLEDGE_INTENTS,
     Understanding,
+    asks_store_question,
     understand,
 )
 from kefu.assistant.turn import (
@@ -35,15 +36,21 @@ class Digressions:
     def _aside(self: Assistant, turn: Turn, flow: FlowState) -> bool:
         """A policy question in the middle of a request: answer it, then ask again where we were."""
         u = turn.u
+        asked = u.intent in KNOWLEDGE_INTENTS and u.confidence >= 0.7
+        worded = not asked and asks_store_question(u.text)
         if (
-            u.intent not in KNOWLEDGE_INTENTS
-            or u.confidence < 0.7
+            not (asked or worded)
             or u.yes
             or u.no
             or self._fills_any(turn)
             or (not flow.confirming and self._answers_awaited(turn, flow))
         ):
             return False
+        if worded:
+            # a question by its wording only: answered when the store's documents know it
+            hits, confident = self._search_knowledge(u.text, turn.lang)
+            if not confident:
+                return False
         self._knowledge(turn, offer_handoff=False)
         turn.quick = []
         if flow.confirming and flow.action is not None:
