@@ -34,6 +34,7 @@ ORDER_WORDS = re.compile(
     r"退货|退款|退钱|refund|\breturn(?:ed|ing|s)?\b|cancel|取消|exchang|换货|deliver(?:ed|y)\b|"
     r"\btrack|物流|快递|发货|账户|账号|\baccount\b|send\b.*\bback|\baddress|"
     r"地址|payment method|支付方式|warrant|guarantee|保修|质保|policy|政策|运费|shipping|ship to|"
+    r"能退|可以退|可退|退吗|退换|包退|无理由|"
     r"包邮|邮费|发票|invoice|coupon|优惠券|discount code",
     re.I,
 )
@@ -60,12 +61,19 @@ CHEAPER = re.compile(
     r"更便宜|便宜点|便宜一点|便宜一些|便宜些|便宜的|实惠|再便宜",
     re.I,
 )
+_WHICH = r"which(?: one| of (?:them|those|these|the two|the \w+))?(?: is|'s| are)? (?:the )?"
 THE_CHEAPER = re.compile(
     r"the (?:cheaper|less expensive|lowest[- ]priced)(?: one| of (?:them|these|the two))?|cheapest"
-    r"|which (?:one )?is (?:the )?cheap|便宜的那|最便宜|哪个便宜|哪款便宜|哪个更便宜|最低价",
+    r"|" + _WHICH + r"(?:cheap|less expensive|lower[- ]priced)"
+    r"|便宜的那|最便宜|哪个便宜|哪款便宜|哪个更便宜|哪个比较便宜|最低价|便宜的是哪",
     re.I,
 )
-THE_DEARER = re.compile(r"most expensive|priciest|dearest|最贵|哪个贵|哪个更贵|贵的那", re.I)
+THE_DEARER = re.compile(
+    r"most expensive|priciest|dearest|the (?:pricier|dearer|more expensive)(?: one)?"
+    r"|" + _WHICH + r"(?:pricier|dearer|more expensive)"
+    r"|最贵|哪个贵|哪个更贵|贵的那|贵的是哪",
+    re.I,
+)
 OPTIONS_Q = re.compile(
     r"come in|comes in|what (?:\w+ )?(?:colou?rs|sizes|options|materials|capacities|versions|"
     r"lengths|types|styles)|which (?:\w+ )?(?:colou?rs|sizes|options|materials|types)|"
@@ -220,9 +228,34 @@ def follows_up(turn: Any) -> bool:
     if _ordinal(text) or any(c.search(text) for c in cues):
         return True
     cat = _catalog.Catalog(turn.session, turn.lang)
+    shown = {v for v in turn.state.shown}
+    products = [p for p in cat.products if any(v.id in shown for v in p.variants)]
+    if cat.values_in(text, products, bare=True):  # "有没有41的", "the 4 ft one?"
+        return True
     return bool(cat.parse(text).values) or bool(
         re.search(r"\bthat one\b|\bthis one\b|那个|这个|那款|这款", text, re.I)
     )
+
+
+_ACTS = re.compile(
+    r"\b(?:change|modify|update|swap|replace|switch|cancel|return|exchange)\b|(?<!for )\bmy\b|"
+    r"改|换|退|我买|我的",
+    re.I,
+)
+
+
+def plainly_shopping(turn: Any) -> bool:
+    """An anonymous shopper's catalogue question (a product type or category, no order, no
+    request verb) that the intent classifier may read as order work: "makeup kit for dark
+    skin tone, professional size" is not a change of items."""
+    u, state = turn.u, turn.state
+    if state.customer_id or state.flow is not None or u.order_ids or u.complained:
+        return False
+    text = u.text
+    if ORDER_WORDS.search(text) or AFTER_SALES.search(text) or _ACTS.search(text):
+        return False
+    q = _catalog.Catalog(turn.session, turn.lang).parse(text)
+    return bool(q.types or q.category)
 
 
 def _one_per_product(offers: list[Offer]) -> list[Offer]:
@@ -371,9 +404,13 @@ def answer(turn: Any) -> bool:
     shown = [o for o in (cat.by_variant(v) for v in state.shown) if o is not None]
     shown_products = {o.product_id for o in shown}
     same_products = bool(q.types) and set(q.types) <= shown_products
-    if shown and (not q.types or same_products) and q.category is None and _refers(text, q):
-        # option values are read against what was shown ("size 10" is a boot size here)
-        q.values = cat.values_in(text, [p for p in cat.products if p.id in shown_products])
+    # option values are read against what was shown ("size 10" is a boot size, "41" a shoe size)
+    against = [p for p in cat.products if p.id in shown_products]
+    loose = cat.values_in(text, against, bare=True) if shown else []
+    if shown and (not q.types or same_products) and q.category is None and (
+        loose or _refers(text, q)
+    ):
+        q.values = loose
         if same_products and not q.values and not q.priced:
             chosen = [o for o in shown if o.product_id in q.types]
             shown = chosen + [o for o in shown if o not in chosen]
@@ -750,6 +787,11 @@ def _follow_up(turn: Any, cat: Catalog, q: Query, shown: list[Offer]) -> bool:
         base = _catalog.Query(types=[shown[0].product_id], values=q.values)
         return _options(turn, cat, base, text)
     if MORE_Q.search(text) and not q.values and not q.priced:
+        if any(p.search(text) for p, _ in OPTION_KEYS):  # "other colours?", "还有别的颜色吗"
+            keys = {k for p, names in OPTION_KEYS if p.search(text) for k in names}
+            kept = [v for v in last.values if cat.key_of(v, pool) not in keys]
+            base = _catalog.Query(types=[shown[0].product_id], values=kept)
+            return _options(turn, cat, base, text)
         return _more(turn, cat, last, shown)
     named_key = _option_asked(text, picked[0] if picked else shown[0]) if not q.values else None
     if named_key and not PRICE_Q.search(text):  # "how long does the battery last?"
@@ -973,7 +1015,11 @@ def _extreme(turn: Any, cat: Catalog, q: Query, among: list[Offer], dearer: bool
     turn.say(
         "shop_price", item=_describe(best, lang), price=_price(best), status=_status(best, lang)
     )
-    _show(turn, [best], q)
+    # the others stay referable ("the pricier one", "贵的那个"), the answer first
+    rest = sorted((o for o in among if o is not best), key=lambda o: (not o.available, o.price))
+    turn.state.shown = [o.variant_id for o in [best, *rest][:MAX_SHOWN]]
+    turn.state.shop_query = q.dump()
+    turn.cards.append(Card(type="product", data=best.card(lang)))
     return True
 
 

@@ -226,7 +226,9 @@ _OVER = re.compile(
 )
 _OVER_AFTER = re.compile(_MONEY + r"\s*(?:or more|and up|plus|以上|起)", re.I)
 _AROUND = re.compile(
-    r"(?:around|about|roughly|approximately|approx\.?|~|大概|大约|差不多|左右)\s*" + _MONEY, re.I
+    r"(?:around|(?<!what )(?<!how )about|roughly|approximately|approx\.?|~|大概|大约|差不多|左右)\s*"
+    + _MONEY,
+    re.I,
 )
 _AROUND_AFTER = re.compile(_MONEY + r"\s*(?:左右|上下|ish\b)", re.I)
 _PRICEY = re.compile(
@@ -370,7 +372,7 @@ class Catalog:
 
     def types_in(self, text: str, prefer: bool = True) -> list[Product]:
         """Products the text names, in the order it names them (own store first)."""
-        low = " " + text.lower() + " "
+        low = " " + expand_abbreviations(text.lower()) + " "
         found: dict[str, tuple[int, int, Product]] = {}
 
         def hit(p: Product, pos: int, length: int) -> None:
@@ -413,8 +415,8 @@ class Catalog:
                         pos = low.find(part.lower())
                         if pos >= 0:
                             hit(p, pos, size)
-        for word, names in EN_SYNONYMS.items():
-            m = re.search(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", low)
+        for word, names in EN_SYNONYMS.items():  # each also in the plural ("earphone(s)")
+            m = re.search(r"(?<![a-z])" + re.escape(word) + r"(?:s|es)?(?![a-z])", low)
             if m:
                 for name in names:
                     for p in by_en.get(name.lower(), []):
@@ -471,8 +473,9 @@ class Catalog:
                     return key, prods
         return None, []
 
-    def values_in(self, text: str, products: list[Product]) -> list[str]:
-        """Option values of ``products`` the text asks for (lower case)."""
+    def values_in(self, text: str, products: list[Product], bare: bool = False) -> list[str]:
+        """Option values of ``products`` the text asks for (lower case). ``bare``: a number
+        alone names a numeric value ("有没有41的" about shoes just shown: size 41)."""
         low = " " + normalise_units(zh_numerals(text.lower())) + " "
         extra: list[str] = []
         rest = low
@@ -498,6 +501,7 @@ class Catalog:
                     others = siblings[key] - {val_l}
                     if (
                         _value_named(key.lower(), val_l, low, alt)
+                        or (bare and _bare_number(val_l, low))
                         or _zh_part_named(val_l, others, low)
                         or _word_named(val_l, others | self.single_values(), alt)
                     ):
@@ -544,8 +548,8 @@ class Catalog:
             if named and len(owners) == 1 and all(_has_any(owners[0], v) for v in named):
                 prods = owners
                 q.types = [owners[0].id]
-        q.min_price, q.max_price = parse_price(text)
         q.values = self.values_in(text, prods)
+        q.min_price, q.max_price = parse_price(_without_values(text, q.values))
         if prods and q.types:
             q.missing = self._missing(text, prods, q.values)
         q.only_available = bool(re.search(r"in stock|有货|现货|available", text, re.I))
@@ -577,11 +581,15 @@ class Catalog:
             return _ZH_VALUE_EN.get(value, value).replace("gray", "grey")
 
         have = {canon(x) for x in own} | {canon(f) for f in found}
+        parts = {part for f in found for part in f.split("|")}
         out: list[str] = []
         for v in named:
             if v in names:  # "fleece jacket": fleece is its name, not a material asked for
                 continue
-            literal = v.isascii() or v in low  # 黑白 is not named by 黑色的
+            literal = v in low or any(  # 黑白 is not named by 黑色的, nor black by 黑白
+                v in ens and zh in low and not any(zh in f and zh != f for f in parts)
+                for zh, ens in ZH_VALUES.items()
+            )
             if (
                 v in kinds
                 and literal
@@ -698,6 +706,16 @@ class Catalog:
         return None
 
 
+def _without_values(text: str, values: list[str]) -> str:
+    """The text without option values that read like amounts: "4K" is a resolution there,
+    not $4000 (a currency sign still makes it money: "$4k")."""
+    for value in values:
+        for form in value.split("|"):
+            if re.fullmatch(r"\d+(?:\.\d+)?k", form):
+                text = re.sub(r"(?<![\d$¥￥.])" + re.escape(form) + r"\b", " ", text, flags=re.I)
+    return text
+
+
 def _has_any(p: Product, value: str) -> bool:
     return any(has_value(dict(v.options or {}), value) for v in p.variants)
 
@@ -709,6 +727,13 @@ def _zh_words_for(english: str) -> tuple[str, ...]:
 
 
 _ZH_VALUE_EN = {zh: en for en, zh in OPTION_VALUES_ZH.items()}
+_ABBREVIATION = {"cam": "camera", "cams": "cameras", "vac": "vacuum", "vacs": "vacuums"}
+_ABBREVIATIONS = re.compile(r"(?<![a-z])(" + "|".join(_ABBREVIATION) + r")(?![a-z])")
+
+
+def expand_abbreviations(low: str) -> str:
+    """Shoppers' short words for a product type: "action cam" is an action camera."""
+    return _ABBREVIATIONS.sub(lambda m: _ABBREVIATION[m.group(1)], low)
 _UNIT_ONLY = re.compile(r"^[\d.]*(?:克|件|键|ml|l|版|罐|单|双)?$")
 
 
@@ -756,6 +781,29 @@ def _zh_part_named(val: str, others: set[str], low: str) -> bool:
     return False
 
 
+def _bare_number(val: str, low: str) -> bool:
+    """A numeric value (a shoe size) written alone, not as money or another quantity."""
+    return val.isdigit() and bool(
+        re.search(
+            r"(?<![\d.$¥￥])" + val + r"(?![\d.]|\s*(?:元|块|刀|dollars?|bucks|%|ml|mm|l\b|寸|件|键))",
+            low,
+        )
+    )
+
+
+_SUFFIXES = r"(?:s|es|ic|ical|al|ed|ing)?"
+
+
+def _stem(val: str) -> str | None:
+    """A one-word value without its ending ("robotic" → "robot"), at least 5 letters left."""
+    if not re.fullmatch(r"[a-z]+", val):
+        return None
+    for ending in ("ical", "ic", "al", "ed", "ing", "es", "s"):
+        if val.endswith(ending) and len(val) - len(ending) >= 5:
+            return val[: -len(ending)]
+    return None
+
+
 def _value_named(key: str, val: str, low: str, alt: str) -> bool:
     """Whether option ``key``'s value ``val`` is asked for in the text (``alt``: with the
     Chinese option words added in English)."""
@@ -781,10 +829,15 @@ def _value_named(key: str, val: str, low: str, alt: str) -> bool:
                 )
                 or (key == "pieces" and re.search(r"(?<!\d)" + val + r"\s*(?:pieces?|pcs|片)", low))
             )
-        for form in dict.fromkeys((val, normalise_units(val), val.replace("-", " "))):
+        forms = (val, normalise_units(val), val.replace("-", " "), val.replace("-", ""))
+        for form in dict.fromkeys(forms):
             pattern = r"(?<![a-z0-9])" + re.escape(form) + r"(?![a-z0-9])"
-            if re.search(pattern, alt) or re.search(pattern.replace("grey", "gr[ae]y"), alt):
+            pattern = re.sub(r"gr[ae]y", "gr[ae]y", pattern)  # grey / gray
+            if re.search(pattern, alt):
                 return True
+        stem = _stem(val)
+        if stem and re.search(r"(?<![a-z])" + re.escape(stem) + _SUFFIXES + r"(?![a-z])", alt):
+            return True  # "robot vacuum" asks for the robotic one
         first = val.split()[0]
         if re.search(r"\d", first) and re.search(r"[a-z]", first) and len(val.split()) > 1:
             # "1tb" for "1TB SSD"
