@@ -434,7 +434,7 @@ class Assistant(
         following = state.flow is None and _shop.follows_up(turn)  # "the second one"
         asks_order_work = (
             bool(u.flow) and u.confidence >= 0.7 and u.flow != "account" and not following
-        )
+        ) and not _shop.plainly_shopping(turn)
         if (
             state.flow is None
             and (intent not in SMALL_TALK or following)
