@@ -345,6 +345,15 @@ ORDER_CONTEXT = re.compile(
     re.I,
 )
 """Words after which a named product only says which order is meant."""
+ORDER_DESCRIPTOR = re.compile(
+    r"\b(?:from|in|of)?\s*(?:the|my)?\s*order (?:with|that has|containing) [^,.;]*"
+    r"|\b(?:the|my)\s+(?:[\w-]+\s+){1,3}order\b"
+    r"|[\u4e00-\u9fffA-Za-z\s]{1,10}(?:那单|那个订单|的订单)",
+    re.I,
+)
+"""'the order with the hiking boots', 'my laptop order', '烧烤炉那单': a product named only to
+say which order is meant (in 'everything from the order with the boots except the e-reader'
+the boots are returned with the rest)."""
 
 
 _NEGATED_BEFORE = re.compile(
@@ -428,9 +437,14 @@ def match_items(text: str, items: list[dict[str, Any]]) -> list[str]:
     cut = ex.EXCEPT_WORDS.search(text)
     if cut:
         left_out = named_items(text[cut.end() :], items)
-        if left_out and not named_items(text[: cut.start()], items):
+        head = ORDER_DESCRIPTOR.sub(" ", text[: cut.start()])
+        if left_out and not named_items(head, items):
             return [i["item_id"] for i in items if i not in left_out]
     named = named_items(text, items)
+    if len(named) > 1:
+        # "the purple t-shirt from my laptop order": the laptop only says which order
+        told = named_items(ORDER_DESCRIPTOR.sub(" ", text), items)
+        named = told or named
     if len(named) > 1 and not ex.means_all(text) and len({i["name"] for i in named}) == 1:
         # "the canister vacuum" among two vacuums: the option values decide
         named = by_options(text, named) or named

@@ -193,6 +193,13 @@ LABELS: dict[str, dict[str, str]] = {
     "modify items of": {"en": "modify items of", "zh": "修改商品"},
     "return items of": {"en": "return items of", "zh": "退货"},
     "exchange items of": {"en": "exchange items of", "zh": "换货"},
+    # what a status refusal says can't be done ("so it can't be returned")
+    "refused:cancel_order": {"en": "cancelled", "zh": "取消"},
+    "refused:change_address": {"en": "sent to another address", "zh": "修改收货地址"},
+    "refused:change_payment": {"en": "paid another way", "zh": "修改支付方式"},
+    "refused:change_items": {"en": "changed", "zh": "修改商品"},
+    "refused:return_items": {"en": "returned", "zh": "退货"},
+    "refused:exchange_items": {"en": "exchanged", "zh": "换货"},
     "no longer needed": {"en": "no longer needed", "zh": "不再需要"},
     "ordered by mistake": {"en": "ordered by mistake", "zh": "误下单"},
     "start_return_items": {"en": "I want to return an item", "zh": "我要退货"},

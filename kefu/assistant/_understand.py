@@ -167,6 +167,26 @@ _ASKED = re.compile(
 )
 
 
+_OWNED = re.compile(
+    r"\b(?:i|we)\s+(?:just\s+)?(?:got|bought|received|ordered|purchased)\b|\bthe (?:one|\w+) i (?:got|bought|received|ordered)\b"
+    r"|我买的|买的那|收到的|到手的|我(?:上次|之前)?(?:买|收到|下单)了",
+    re.I,
+)
+_OTHER_VARIANT = re.compile(
+    r"\b(?:get|have|swap|change|switch)\b[^.?!]{0,25}\b(?:in|for|to)\s+(?:a |an |the )?"
+    r"(?:size\s+)?(?:xx?s|s|m|l|xx?l|\d{1,2}|bigger|smaller|larger|another|different|other)\b"
+    r"[^.?!]{0,30}\binstead\b|\ba size (?:up|down)\b|\b(?:one|a) size (?:bigger|smaller|larger)\b"
+    r"|换成|换个|换一(?:个|件|双|码)|换大|换小|大一码|小一码|换[a-zA-Z]{1,3}码",
+    re.I,
+)
+
+
+def _wants_other_variant(text: str) -> bool:
+    """ "the navy fleece I got is too small, can I get it in XL instead?": something the
+    customer already has, wanted in another size or colour, is an exchange request."""
+    return bool(_OWNED.search(text) and _OTHER_VARIANT.search(text))
+
+
 def _complaint_request(text: str) -> str | None:
     """The order request a complaint also asks for, if its words name one."""
     if _REFUND_WANTED.search(text) and not re.search(
@@ -245,6 +265,8 @@ def understand(
     language = _sticky(text, language, fallback_language)
     yes, no = ex.is_yes(text), ex.is_no(text)
     intent, confidence = _request_cue(text, intent, confidence, alternatives)
+    if (intent not in FLOW_INTENTS or confidence < CUE_SURE) and _wants_other_variant(text):
+        intent, confidence = "exchange_items", CUE_SURE
     complained = intent == "complaint" or (intent in FLOW_INTENTS and sentiment <= -0.4)
     unsure_and_upset = confidence < CUE_SURE and sentiment <= -0.3
     if intent == "complaint" or unsure_and_upset:

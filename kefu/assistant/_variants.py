@@ -211,11 +211,14 @@ def choose(
     item: dict[str, Any],
     product: dict[str, Any],
     prior: dict[str, str] | None = None,
+    shown: list[str] | None = None,
 ) -> Choice:
     """The available variant ``text`` asks for instead of ``item`` (see the module docstring).
 
     ``prior`` holds the values asked for in earlier turns ("clicky", then "no backlight
-    then"); the message's own values win over them.
+    then"); the message's own values win over them. ``shown`` are the closest variants the
+    customer was just offered: one of them that has every value the message names is the
+    choice ("ok the 5mm pink one then"), whatever else differs from the item.
     """
     wanted = {**(prior or {}), **wanted_values(text, item, product)}
     current = item.get("options", {})
@@ -233,6 +236,10 @@ def choose(
     if not wanted and not cheapest and not moved:
         return Choice()
     pool = [v for v in comparative if all(v["options"].get(k) == w for k, w in wanted.items())]
+    told = wanted_values(text, item, product)
+    offered = [v for v in pool if str(v["item_id"]) in (shown or [])]
+    if told and len(offered) == 1:
+        return Choice(variant_id=str(offered[0]["item_id"]), wanted=wanted)
     if not pool:
         closest = sorted(
             variants,

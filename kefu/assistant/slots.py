@@ -114,7 +114,7 @@ class SlotFilling:
                     "refused_status",
                     order_id=order_id,
                     status=fl.status_label(order["status"], turn.lang),
-                    action=label(spec.action, turn.lang),
+                    action=label(f"refused:{flow.name}", turn.lang),
                     rule=rule,
                 )
                 state.last_refusal = f"{flow.name} {order_id}: status {order['status']}"
@@ -342,6 +342,7 @@ class SlotFilling:
         chosen: dict[str, str] = dict(flow.slots.get("_new", {}))
         wants: dict[str, dict[str, str]] = dict(flow.slots.get("_want", {}))
         closest: dict[str, list[str]] = {}
+        offered: dict[str, list[str]] = dict(flow.slots.get("_closest", {}))
         for item_id in flow.slots["item_ids"]:
             item = by_id.get(item_id)
             if item is None:
@@ -354,7 +355,9 @@ class SlotFilling:
                 part = _variants.segment(text, item, items)
                 if text is flow.request:
                     part = fl.wanted_part(part) or part
-                pick = _variants.choose(part, item, product, wants.get(item_id))
+                pick = _variants.choose(
+                    part, item, product, wants.get(item_id), offered.get(item_id)
+                )
                 if pick.wanted:
                     wants[item_id] = pick.wanted
                 if pick.variant_id:
