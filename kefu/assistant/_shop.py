@@ -258,6 +258,37 @@ def plainly_shopping(turn: Any) -> bool:
     return bool(q.types or q.category)
 
 
+HYPOTHETICAL = re.compile(
+    r"\bif\b|\bin case\b|\bwhat if\b|return (?:window|period|policy)|how many days|"
+    r"\b(?:do|does) (?:you|the store) (?:accept|take|allow|do) (?:returns|exchanges)|"
+    r"\bis it possible to (?:return|exchange)|\bare returns\b|"
+    r"如果|要是|万一|的话|(?:能|可以|能不能|可不可以|支持)(?:退|换|退货|换货|退换)(?:吗|么|货吗|不)|"
+    r"包退|包换|无理由",
+    re.I,
+)
+OWN_PURCHASE = re.compile(
+    r"\bmy (?:order|purchase|package|parcel|item)|\bi (?:bought|ordered|received|got)\b|"
+    r"\bi (?:want|need|would like|'d like) to\b|我买|我的订单|订单|已经|收到|我要|我想|帮我",
+    re.I,
+)
+
+
+def asks_policy(turn: Any) -> bool:
+    """An anonymous shopper asking what the return or exchange rules would be ("can I send
+    it back if my dog hates it?", "这个买了不喜欢能退吗", "尺码不合适可以换吗"): a question
+    for the knowledge base, not a request that needs a login. A customer who is known, names
+    an order or says they bought it is asking for the request."""
+    u, state = turn.u, turn.state
+    if state.customer_id or state.flow is not None or u.order_ids:
+        return False
+    if u.flow not in ("return_items", "exchange_items"):
+        return False
+    text = u.text
+    return bool(HYPOTHETICAL.search(text)) and not (
+        OWN_PURCHASE.search(text) or AFTER_SALES.search(text)
+    )
+
+
 def _one_per_product(offers: list[Offer]) -> list[Offer]:
     seen: set[str] = set()
     out = []
@@ -780,8 +811,10 @@ def _follow_up(turn: Any, cat: Catalog, q: Query, shown: list[Offer]) -> bool:
         if re.search(r"cheapest|最便宜|最低价|most expensive|最贵", text, re.I) and not BOTH.search(
             text
         ):
-            among = cat.pool(last) if (last.types or last.category) else shown
-            among = [o for o in among if all(o.has(v) for v in last.values + q.values)] or among
+            wide = cat.pool(last) if (last.types or last.category) else shown
+            among = [o for o in wide if all(o.has(v) for v in last.values + q.values)] or wide
+            if q.only_available and not any(o.available for o in among):
+                among = [o for o in wide if o.available] or among  # "the cheapest in stock"
         return _extreme(turn, cat, last, among, dearer=not THE_CHEAPER.search(text))
     if OPTIONS_Q.search(text) and _lists_options(text, q):
         base = _catalog.Query(types=[shown[0].product_id], values=q.values)
@@ -1016,7 +1049,7 @@ def _extreme(turn: Any, cat: Catalog, q: Query, among: list[Offer], dearer: bool
         "shop_price", item=_describe(best, lang), price=_price(best), status=_status(best, lang)
     )
     # the others stay referable ("the pricier one", "贵的那个"), the answer first
-    rest = sorted((o for o in among if o is not best), key=lambda o: (not o.available, o.price))
+    rest = sorted((o for o in rows if o is not best), key=lambda o: o.price)
     turn.state.shown = [o.variant_id for o in [best, *rest][:MAX_SHOWN]]
     turn.state.shop_query = q.dump()
     turn.cards.append(Card(type="product", data=best.card(lang)))

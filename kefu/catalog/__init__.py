@@ -415,12 +415,13 @@ class Catalog:
                         pos = low.find(part.lower())
                         if pos >= 0:
                             hit(p, pos, size)
-        for word, names in EN_SYNONYMS.items():  # each also in the plural ("earphone(s)")
-            m = re.search(r"(?<![a-z])" + re.escape(word) + r"(?:s|es)?(?![a-z])", low)
+        for word, names in EN_SYNONYMS.items():  # singular or plural ("earphone(s)")
+            base = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+            m = re.search(r"(?<![a-z])" + re.escape(base) + r"(?:s|es)?(?![a-z])", low)
             if m:
                 for name in names:
                     for p in by_en.get(name.lower(), []):
-                        hit(p, m.start(), len(word))
+                        hit(p, m.start(), len(m.group(0)))
         for word, names in ZH_PRODUCT_WORDS.items():
             pos = low.find(word)
             if pos >= 0:
@@ -835,6 +836,10 @@ def _value_named(key: str, val: str, low: str, alt: str) -> bool:
             pattern = re.sub(r"gr[ae]y", "gr[ae]y", pattern)  # grey / gray
             if re.search(pattern, alt):
                 return True
+        if re.fullmatch(r"[a-z]{4,}", val) and re.search(
+            r"(?<![a-z])" + re.escape(val) + r"(?:s|es|en)(?![a-z])", alt
+        ):
+            return True  # "wooden" asks for wood
         stem = _stem(val)
         if stem and re.search(r"(?<![a-z])" + re.escape(stem) + _SUFFIXES + r"(?![a-z])", alt):
             return True  # "robot vacuum" asks for the robotic one
