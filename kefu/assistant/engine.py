@@ -453,7 +453,9 @@ class Assistant(
             if candidates is not None and self._model_command(turn, candidates):
                 return
         state.low_confidence = 0
-        if u.flow:
+        if u.flow and _shop.asks_policy(turn):  # anonymous "can I return it if it won't fit?"
+            self._knowledge(turn)
+        elif u.flow:
             if u.complained:
                 turn.say("sorry_request")
             self._start_flow(turn, self._flow_name(u))
