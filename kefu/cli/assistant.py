@@ -94,8 +94,17 @@ def eval_conversations(
     ] = None,
     verbose: Annotated[bool, typer.Option(help="Print each failing transcript")] = False,
     suite_dir: Annotated[Path | None, typer.Option(help="Folder of *.yaml scripts")] = None,
+    llm: Annotated[
+        str | None,
+        typer.Option(
+            "--llm",
+            help="Also play the suite with the local model (KEFU_LLM_LOCAL_MODEL, in-process): "
+            "none, local-route, local-converse or all; prints task success for each",
+        ),
+    ] = None,
 ) -> None:
     """Replay the scripted conversations (zh + en) on fresh demo stores; report task success."""
+    modes = _llm_modes(llm)
     from kefu.assistant.eval.harness import SUITE_DIR, Suite, load_scripts
 
     scripts = load_scripts(suite_dir or SUITE_DIR)
@@ -119,11 +128,80 @@ def eval_conversations(
             if verbose:
                 for said, answered in outcome.transcript:
                     console.print(f"      > {said}\n      < {answered}", markup=False)
+    if modes is not None:
+        lines = [f"task success (none): {passed_without}/{total}"]
+        lines += [_with_local(scripts, mode) for mode in modes if mode != "none"]
+        for source, (ok, n) in sorted(by_source.items()):
+            typer.echo(f"  {source}: {ok}/{n} without model")
+        for line in lines:
+            typer.echo(line)
+        return
     with_line = _with_model(scripts)
     for source, (ok, n) in sorted(by_source.items()):
         typer.echo(f"  {source}: {ok}/{n} without model")
     typer.echo(with_line)
     typer.echo(f"task success without model: {passed_without}/{total}")
+
+
+LLM_MODES = ("none", "local-route", "local-converse")
+
+
+def _llm_modes(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    modes = list(LLM_MODES) if value == "all" else [m.strip() for m in value.split(",")]
+    unknown = [m for m in modes if m not in LLM_MODES]
+    if unknown:
+        raise typer.BadParameter(
+            f"--llm: {', '.join(unknown)} (none|local-route|local-converse|all)"
+        )
+    return modes
+
+
+def _with_local(scripts: list[Any], mode: str) -> str:
+    """Task success with the local model in the role ``mode`` names (route: it settles
+    unsure messages; converse: it also reads every message and words every reply)."""
+    import os
+
+    from kefu.assistant import service
+    from kefu.assistant.eval.harness import Suite
+    from kefu.config import get_settings
+    from kefu.llm import LLMUnavailable
+    from kefu.llm.service import load_llm, reset_llm
+
+    role = mode.removeprefix("local-")
+    saved = {k: os.environ.get(k) for k in ("KEFU_LLM_BACKEND", "KEFU_LLM_ROLE")}
+    os.environ.update(KEFU_LLM_BACKEND="local", KEFU_LLM_ROLE=role)
+    get_settings.cache_clear()
+    reset_llm()
+    service._ASSISTANTS.clear()
+    total = len(scripts)
+    try:
+        try:
+            model = load_llm()
+        except LLMUnavailable as exc:
+            return f"task success ({mode}): not measured/{total} (local model unavailable: {exc})"
+        suite = Suite(llm=model)
+        passed = turns = decided = 0
+        for script in scripts:
+            outcome = suite.run(script)
+            passed += outcome.passed
+            turns += len(outcome.transcript)
+            decided += outcome.model_turns
+            if not outcome.passed:
+                console.print(
+                    f"FAIL ({mode}) {script.id}: {'; '.join(outcome.failures)}", markup=False
+                )
+        typer.echo(f"  {mode}: turns the model decided: {decided}/{turns}")
+        return f"task success ({mode}): {passed}/{total}"
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        get_settings.cache_clear()
+        reset_llm()
 
 
 def _with_model(scripts: list[Any]) -> str:
