@@ -298,7 +298,17 @@ def named_items(text: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if best == 2:  # a generic Chinese word (耳机): its most usual reading among these items
         chosen = _first_reading_per_word(text, {str(i["name"]) for i in found})
         found = [i for i in found if i["name"] in chosen]
-    return found
+    if not best:
+        return found
+    # the words of the clearest names taken out, the rest may still name other items less
+    # clearly ("the cycling helmet and the earbuds": the helmet by name, the earbuds by a word)
+    rest = text
+    for name in {str(i["name"]) for i in found}:
+        for start, end in sorted(_spans(rest, name), reverse=True):
+            rest = rest[:start] + " " * (end - start) + rest[end:]
+    others = [i for i in items if i["name"] not in {f["name"] for f in found}]
+    more = named_items(rest, others) if others and rest != text else []
+    return found + more
 
 
 def _first_reading_per_word(text: str, names: set[str]) -> set[str]:
@@ -347,6 +357,7 @@ ORDER_CONTEXT = re.compile(
 """Words after which a named product only says which order is meant."""
 ORDER_DESCRIPTOR = re.compile(
     r"\b(?:from|in|of)?\s*(?:the|my)?\s*order (?:with|that has|containing) [^,.;]*"
+    r"|\b(?:the\s+)?other\s+(?:one|order),?\s+(?:with|that has)\s+[^,.;]*"
     r"|\b(?:the|my)\s+(?:[\w-]+\s+){1,3}order\b"
     r"|[\u4e00-\u9fffA-Za-z\s]{1,10}(?:那单|那个订单|的订单)",
     re.I,
@@ -357,7 +368,8 @@ the boots are returned with the rest)."""
 
 
 _NEGATED_BEFORE = re.compile(
-    r"(?:\bnot|\bno|don'?t|without|except|除了|不要|不用|别|不)\s*(?:the\s+|my\s+)?$", re.I
+    r"(?:\bnot|\bno|don'?t|without|except|\bkeep|\bleave|除了|不要|不用|别|不|留着)\s*(?:the\s+|my\s+)?$",
+    re.I,
 )
 _NEGATED_AFTER = re.compile(r"^\s*(?:不退|不换|不要|不用|就不|先不|也不)")
 ADD_WORDS = re.compile(

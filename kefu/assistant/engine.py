@@ -375,6 +375,14 @@ class Assistant(
         if state.flow and state.customer_id:
             if self._aside(turn, state.flow):
                 return
+            if self._switches_order(turn, state.flow) and self._correct(turn, state.flow):
+                return  # "no sorry, wrong order. the other one, with the bookshelf"
+            if state.flow.awaiting not in (None, "item_ids") and self._narrow_items(
+                turn, state.flow
+            ):
+                # "actually only exchange the lamp, keep the kettle" before the confirmation
+                self._advance(turn, fresh=False)
+                return
             if u.no and not self._fills_any(turn) and not self._answers_awaited(turn, state.flow):
                 state.flow = None  # "nah, leave it": the request is dropped, nothing written
                 state.queue = []

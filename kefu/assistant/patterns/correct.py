@@ -5,6 +5,7 @@ order", "only the lamp", "actually the black one").
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 
 from kefu.assistant import _extract as ex
@@ -103,6 +104,18 @@ class Corrections:
         flow.action = None
         self._advance(turn, fresh=False)
         return True
+
+    def _switches_order(self: Assistant, turn: Turn, flow: FlowState) -> bool:
+        """Before the confirmation: the customer says the request is about another order
+        ("wrong order, it's the other one", "#W2 not #W1", "不是这单，是有哑铃的那单")."""
+        current = flow.slots.get("order_id")
+        if not current or flow.awaiting == "order_id":
+            return False
+        u = turn.u
+        if u.order_ids:
+            return u.order_ids[-1] != current
+        wrong = u.no or re.search(r"\bwrong\b|不是|不对|错了|搞错", u.text, re.I)
+        return bool(wrong) and (ex.means_other(u.text) or self._names_another_order(turn, flow))
 
     def _names_another_order(self: Assistant, turn: Turn, flow: FlowState) -> bool:
         """ "not that one, the one with the grill" names a different order by its products."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 
 from kefu.assistant import _extract as ex
@@ -10,6 +11,7 @@ from kefu.assistant import _flows as fl
 from kefu.assistant._glossary import english_names
 from kefu.assistant._reply import Card, Citation, QuickReply
 from kefu.assistant._templates import label
+from kefu.assistant._understand import _LEAD_IN
 from kefu.assistant.turn import (
     POLICY_CUES,
     POLICY_TOPICS,
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+_TAIL = re.compile(r"[\s,]*\b(?:anyway|anyways|though|then|btw|by the way|please|pls)\b[\s?!.]*$", re.I)
+
 
 class KnowledgeResponder:
     """Mixed into :class:`kefu.assistant.engine.Assistant`."""
@@ -36,6 +40,8 @@ class KnowledgeResponder:
             from kefu.knowledge import get_knowledge_base
 
             kb = self.knowledge or get_knowledge_base()
+            # "before we go on, how long … anyway?": the lead-in and tail words only add noise
+            text = _TAIL.sub("", _LEAD_IN.sub("", text.strip())) or text
             hits = kb.search(text, k=3, language=language)
             confident = kb.is_confident(hits)
             if not confident:
