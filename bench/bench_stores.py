@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -284,8 +285,9 @@ def main() -> int:
         "applied newest-version-wins in its own transaction. "
         f"{len(orders)} tau2 orders, two events each (`order.updated` v1, `order.fulfilled` "
         f"v2 with a tracking number), {len(events)} events per phase. The client runs on the "
-        f"same machine (load average {load_before:.1f} before, {load_after:.1f} after; "
-        f"{os.cpu_count()} cores shared with other jobs).",
+        f"same machine; measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC at load average "
+        f"{load_before:.1f} before, {load_after:.1f} after ("
+        f"{os.cpu_count()} cores, shared with whatever else ran).",
         "",
         "| phase | events | events/s | p50 / p95 ms | answers |",
         "|---|---|---|---|---|",
