@@ -344,6 +344,9 @@ _TERMS_EN: dict[Aspect, tuple[str, ...]] = {
         "than elsewhere",
         "more than usual",
         "this price",
+        "half off",
+        "big sale",
+        "sale price",
     ),
     "service": (
         "service",
@@ -670,11 +673,45 @@ _MASK_EN: tuple[str, ...] = (
     "cheap brands",
     "cheap stuff",
     "the cheap",
+    "smells expensive",
+    "looks expensive",
+    "feels expensive",
 )
 """General verdicts that hold an aspect word ("不值得买" is not about the price)."""
 _DAMAGE_ZH = ("破", "压", "烂", "坏", "扁", "漏")
 _DAMAGE_EN = ("smashed", "crushed", "damaged", "torn", "dented", "ripped", "wet", "soaked")
 _NOT_SIZE = ("噪音", "声音", "音量", "噪声", "味道", "气味", "吸力", "noise", "sound", "volume")
+_NOT_SIZE_ZH = ("温差", "误差", "差距", "动静", "力度", "风力", "火力", "压力", "信号", "温度")
+_NOT_SIZE_EN = re.compile(
+    r"\b(seals?|lid|caps?|grip|grips|holds|socket|sockets|plug|screws?|knot|bolts?|"
+    r"fits? (in|into|on|onto|under|inside|through))\b"
+)
+"""A tight lid, a plug that won't fit in, 温差太大: not the size of what was bought."""
+_PICTURE_TERMS = frozenset(
+    (
+        "图片",
+        "照片",
+        "商品图",
+        "主图",
+        "图片上",
+        "the picture",
+        "the pictures",
+        "the photos",
+        "the photo",
+        "pictures",
+        "photos",
+    )
+)
+_COMPARED_ZH = re.compile(r"和|跟|与|比|像|不符|一样|一致|相符|不一|差|同|实物|收到|到手")
+_COMPARED_EN = re.compile(
+    r"\b(than|like|as|match|matches|matched|same|different|differs?|identical|exactly|"
+    r"in person|compared|nothing like|resembles?|from|shows?|showed|got|received|arrived|came)\b"
+)
+"""Pictures are the listing only when compared with what came (比图片暗, "same as the photos");
+"takes clear photos" and "the picture is blurry" are about the product."""
+_DEFECT_TERMS = frozenset(("坏了", "坏的", "故障", "瑕疵", "问题", "broke", "faulty", "defective"))
+_SERVICE_STORY = ("换", "补发", "找", "寄回", "when", "replaced", "replace", "sent", "mail")
+"""Words that make a defect the start of a service story (坏了直接给换了新的)."""
 _CHEAP_QUALITY_EN = ("feel", "look", "smell", "made", "knockoff", "plastic", "fake")
 
 
@@ -731,7 +768,7 @@ _MONEY_EN = re.compile(
 """An amount of money (二十块钱, "twenty bucks"); 冰块 and 一块布 are no price."""
 
 
-def _find_terms(clause: str, language: str) -> list[tuple[Aspect, str]]:
+def _find_terms(clause: str, language: str, context: str = "") -> list[tuple[Aspect, str]]:
     hits: list[tuple[Aspect, str]] = []
     for masked in _MASK_ZH if language == "zh" else _MASK_EN:
         clause = re.sub(re.escape(masked), " ", clause, flags=re.IGNORECASE)
@@ -770,7 +807,20 @@ def _find_terms(clause: str, language: str) -> list[tuple[Aspect, str]]:
         hits = [(a, t) for a, t in hits if a != "price"]  # "feels cheap": the product
     if "size" in kinds and "description_match" in kinds:
         hits = [(a, t) for a, t in hits if a != "size"]  # "smaller than the pictures"
-    if any(a == "size" for a, _ in hits) and any(w in lowered for w in _NOT_SIZE):
+    if any(a == "description_match" and t in _PICTURE_TERMS for a, t in hits):
+        compared = _COMPARED_ZH if language == "zh" else _COMPARED_EN
+        if not compared.search((context or clause).lower()):
+            hits = [(a, t) for a, t in hits if a != "description_match"]
+            if not any(a == "quality" for a, _ in hits) and clause_polarity(
+                clause, language, wide=True
+            ):
+                hits.append(("quality", ""))
+    not_size = any(w in lowered for w in _NOT_SIZE) or (
+        any(w in lowered for w in _NOT_SIZE_ZH)
+        if language == "zh"
+        else bool(_NOT_SIZE_EN.search(lowered))
+    )
+    if any(a == "size" for a, _ in hits) and not_size:
         hits = [(a, t) for a, t in hits if a != "size"]  # "噪音太大": loud, not large
         if not any(a == "quality" for a, _ in hits):
             hits.append(("quality", ""))
@@ -841,7 +891,7 @@ def extract_aspects(text: str, language: str | None = None) -> list[AspectOpinio
     implied_terms = _IMPLIED_POLARITY_ZH if lang == "zh" else _IMPLIED_POLARITY_EN
     previous_clause: dict[Aspect, int] = {}
     for clause, turned in _clauses_with_turn(text):
-        terms = _find_terms(clause, lang)
+        terms = _find_terms(clause, lang, text)
         if not terms and not question:
             carried = clause_polarity(clause, lang, wide=True)
             unsure = [a for a, pol in previous_clause.items() if pol == 0]
@@ -880,6 +930,17 @@ def extract_aspects(text: str, language: str | None = None) -> list[AspectOpinio
     if not found and sign:
         # An opinion with no named aspect is about the product itself ("很好用", "junk").
         found["quality"] = (sign, text)
+    quality = found.get("quality")
+    if (
+        quality
+        and "service" in found
+        and len(found) == 2
+        and any(_has(quality[1], t, lang) for t in _DEFECT_TERMS)
+        and any(_has(quality[1], t, lang) for t in _SERVICE_STORY)
+    ):
+        # "坏了直接给换了新的", "When it broke, after-sales told me…": the defect sets the
+        # scene of a service story; the opinion is about the service
+        del found["quality"]
     if not question and neutral_cue(text, lang):
         # "还没开封，用了再说", "Still sealed, I'll review after using it": a thing named while
         # saying there is no verdict yet is a mention, not an aspect opinion
