@@ -99,6 +99,8 @@ def settle(
     elif row.attempts >= get_settings().store_outbox_max_attempts:
         row.status, row.settled_at, row.last_error = "failed", now, delivery.reason
         log.error("outbox %s gave up after %d attempts", row.idempotency_key, row.attempts)
+        if notify:  # the customer was promised a message: say it is not confirmed
+            _notify(session, row, confirmed=False, state="failed")
     else:
         row.last_error = delivery.reason
         row.next_attempt_at = now + backoff(row.attempts)
@@ -143,25 +145,60 @@ def _wire(row: OutboxMessage) -> dict[str, Any]:
 
 
 _NOTICE = {
-    ("en", True): "Update from the store: your request ({what}) for {target} is confirmed.",
-    ("en", False): "Update from the store: your request ({what}) for {target} could not be "
-    "made: {reason}. Nothing was changed; a colleague can help if you reply here.",
-    ("zh", True): "商店更新：您对 {target} 的请求（{what}）已确认完成。",
-    ("zh", False): "商店更新：您对 {target} 的请求（{what}）未能完成：{reason}。"
-    "订单没有变动，如需帮助请直接回复。",
+    ("en", "confirmed"): "Update from the store: your request ({what}) for {target} is confirmed.",
+    ("en", "refused"): "Update from the store: your request ({what}) for {target} could not be "
+    "made: {reason}. The store has not changed it; a colleague can help if you reply here.",
+    ("en", "failed"): "Update on your request ({what}) for {target}: the store has not "
+    "confirmed it and we could not reach the store after several tries. Please do not "
+    "count on it yet; a colleague will check and get back to you here.",
+    ("zh", "confirmed"): "商店更新：您对 {target} 的请求（{what}）已确认完成。",
+    ("zh", "refused"): "商店更新：您对 {target} 的请求（{what}）未能完成：{reason}。"
+    "商店没有做任何更改，如需帮助请直接回复。",
+    (
+        "zh",
+        "failed",
+    ): "关于您对 {target} 的请求（{what}）：商店尚未确认，我们多次尝试也未能联系上商店。"
+    "请先不要以此为准，同事会核实后在这里回复您。",
+}
+
+_WHAT = {
+    "en": {
+        "cancel_pending_order": "cancel the order",
+        "modify_pending_order_address": "change the shipping address",
+        "modify_pending_order_payment": "change the payment method",
+        "modify_pending_order_items": "change items",
+        "return_delivered_order_items": "return items",
+        "exchange_delivered_order_items": "exchange items",
+        "modify_user_address": "change your default address",
+    },
+    "zh": {
+        "cancel_pending_order": "取消订单",
+        "modify_pending_order_address": "修改收货地址",
+        "modify_pending_order_payment": "更换支付方式",
+        "modify_pending_order_items": "更换商品",
+        "return_delivered_order_items": "退货",
+        "exchange_delivered_order_items": "换货",
+        "modify_user_address": "修改默认地址",
+    },
 }
 
 
-def _notify(session: Session, row: OutboxMessage, *, confirmed: bool) -> None:
-    """Tell the customer, in the conversation that asked, that the shop confirmed or refused."""
+def _notify(
+    session: Session, row: OutboxMessage, *, confirmed: bool, state: str | None = None
+) -> None:
+    """Tell the customer, in the conversation that asked, that the shop confirmed or refused
+    the write (or that kefu gave up delivering it). The message's ``data`` carries
+    ``store_outbox`` (the idempotency key), ``store_state`` (confirmed | refused | failed),
+    ``operation`` and ``target_id`` for the chat and the console to show it."""
     if not row.conversation_id or session.get(Conversation, row.conversation_id) is None:
         return
     from kefu.orders.errors import _clean_reason
 
+    state = state or ("confirmed" if confirmed else "refused")
     language = str(row.payload.get("language") or "en")
     language = language if language in ("zh", "en") else "en"
-    text = _NOTICE[(language, confirmed)].format(
-        what=row.operation.replace("_", " "),
+    text = _NOTICE[(language, state)].format(
+        what=_WHAT[language].get(row.operation, row.operation.replace("_", " ")),
         target=row.target_id,
         reason=_clean_reason(row.last_error or ""),
     )
@@ -177,6 +214,12 @@ def _notify(session: Session, row: OutboxMessage, *, confirmed: bool) -> None:
             role="system",
             text=text,
             language=language,
-            data={"store_outbox": row.idempotency_key, "confirmed": confirmed},
+            data={
+                "store_outbox": row.idempotency_key,
+                "confirmed": confirmed,
+                "store_state": state,
+                "operation": row.operation,
+                "target_id": row.target_id,
+            },
         )
     )

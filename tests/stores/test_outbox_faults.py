@@ -162,6 +162,32 @@ def test_later_confirmation_and_refusal_are_told_in_the_conversation(
     assert [r.status for r in _outbox(shop)] == ["delivered", "refused"]
 
 
+def test_a_chinese_conversation_is_told_in_chinese_now_and_when_the_shop_confirms(
+    shop: Session, shop_engine: Engine, fake_shop: FakeShop
+) -> None:
+    # the assistant's calls carry the conversation, not a language: the conversation's is used
+    shop.add(Conversation(id="conv-zh", customer_id="alice_1", language="zh"))
+    shop.commit()
+    fake_shop.stop()
+    result = call_tool(shop, "cancel_pending_order", CANCEL, _ctx(conversation="conv-zh"))
+    assert result.ok and result.data["store_confirmation"] == "requested"
+    assert result.data["store_message"] == "已提交：商店稍后会确认此更改，确认后会在这里通知您。"
+    fake_shop.start()
+    assert deliver_due(shop_engine, now=_later()).applied == 1  # type: ignore[arg-type]
+    shop.rollback()
+    [note] = shop.scalars(select(Message).where(Message.conversation_id == "conv-zh"))
+    assert note.language == "zh" and note.role == "system"
+    assert note.text == "商店更新：您对 #A-pending 的请求（取消订单）已确认完成。"
+    assert note.data == {
+        "store_outbox": _outbox(shop)[0].idempotency_key,
+        "confirmed": True,
+        "store_state": "confirmed",
+        "operation": "cancel_pending_order",
+        "target_id": "#A-pending",
+    }
+    assert fake_shop.received[0]["language"] == "zh"
+
+
 def test_gives_up_after_max_attempts(
     shop: Session, shop_engine: Engine, fake_shop: FakeShop
 ) -> None:
@@ -171,11 +197,17 @@ def test_gives_up_after_max_attempts(
     mp.setenv("KEFU_STORE_OUTBOX_MAX_ATTEMPTS", "2")
     get_settings.cache_clear()
     try:
+        shop.add(Conversation(id="conv-f", customer_id="alice_1"))
+        shop.commit()
         fake_shop.mode = "500"
-        call_tool(shop, "cancel_pending_order", CANCEL, _ctx())
+        call_tool(shop, "cancel_pending_order", CANCEL, _ctx(conversation="conv-f"))
         assert deliver_due(shop_engine, now=_later()).failed == 1  # type: ignore[arg-type]
         [row] = _outbox(shop)
         assert row.status == "failed" and row.attempts == 2
+        # the customer was promised a message: they are told it is not confirmed
+        [note] = shop.scalars(select(Message).where(Message.conversation_id == "conv-f"))
+        assert note.role == "system" and (note.data or {}).get("store_state") == "failed"
+        assert "has not confirmed it" in note.text and "cancel the order" in note.text
     finally:
         mp.undo()
         get_settings.cache_clear()
