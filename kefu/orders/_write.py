@@ -25,7 +25,7 @@ from kefu.orders._access import get_customer, get_order, take_write_lock
 from kefu.orders.context import ToolContext
 from kefu.orders.errors import ConcurrentUpdate, IdempotencyConflict, OrderError
 from kefu.store.db import write_gate
-from kefu.store.models import AuditLog
+from kefu.store.models import AuditLog, Conversation
 from kefu.store.tau2 import order_record, user_record
 from kefu.stores import Operation, WriteRequest, WriteState, get_store_backend
 
@@ -181,7 +181,7 @@ def _carry_to_shop(
     except ValueError:
         return data  # not a shop operation (handoff)
     backend = get_store_backend()
-    language = ctx.language if ctx.language in ("zh", "en") else "en"
+    language = _language(session, ctx)
     request = WriteRequest(
         operation=operation,
         target_id=target_id,
@@ -200,6 +200,18 @@ def _carry_to_shop(
         "store_message": _STORE_SAYS[(language or "en", outcome.state)],
     }
     return {**data, **told}  # type: ignore[return-value]
+
+
+def _language(session: Session, ctx: ToolContext) -> str:
+    """The customer's language for what the shop's answer says: the context's, else the
+    conversation's (the assistant's calls name the conversation), else English."""
+    if ctx.language in ("zh", "en"):
+        return str(ctx.language)
+    if ctx.conversation_id:
+        conversation = session.get(Conversation, ctx.conversation_id)
+        if conversation is not None and conversation.language in ("zh", "en"):
+            return str(conversation.language)
+    return "en"
 
 
 def _lock_key(session: Session, key: str) -> None:
