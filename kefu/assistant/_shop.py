@@ -219,8 +219,10 @@ CATEGORY_NAMES = {
 def follows_up(turn: Any) -> bool:
     """Whether a message the classifier calls small talk refers to the products just shown
     ("the second one", "that one?", "and in blue?"), so the shopping responder takes it."""
-    if not turn.state.shown or turn.state.flow is not None:
+    if turn.state.flow is not None:
         return False
+    if not turn.state.shown:
+        return _small_talk_shopping(turn)
     text = turn.u.text
     if ORDER_WORDS.search(text):
         return False
@@ -242,6 +244,27 @@ _ACTS = re.compile(
     r"改|换|退|我买|我的",
     re.I,
 )
+
+
+_SMALL_TALK = re.compile(
+    r"\b(?:thanks|thank you|thx|bye|goodbye|see you|hello|hi|hey there)\b|谢谢|再见|拜拜|你好",
+    re.I,
+)
+
+
+def _small_talk_shopping(turn: Any) -> bool:
+    """A catalogue question the classifier reads as a greeting or goodbye ("show me stuff
+    between 50 and 100"): a product, category or price range asked for, with no thanks/bye."""
+    u = turn.u
+    if u.intent not in ("greeting", "thanks", "goodbye", "affirm", "deny"):
+        return False
+    text = u.text
+    if _SMALL_TALK.search(text) or ORDER_WORDS.search(text) or AFTER_SALES.search(text):
+        return False
+    if turn.state.customer_id and not SHOP_CUES.search(text):
+        return False
+    q = _catalog.Catalog(turn.session, turn.lang).parse(text)
+    return bool(q.types or q.category or (q.priced and SHOP_CUES.search(text)))
 
 
 def plainly_shopping(turn: Any) -> bool:
@@ -1169,6 +1192,13 @@ def _switch(
                 _show(turn, [top, *alt], merged)
             return True
         rows = offers[:3]
+        if not any(o.available for o in rows):  # "and in red?": every red one is sold out
+            turn.say("shop_out_all", what=what, wanted=wanted)
+            alt = _alternatives(cat, merged, rows[0])
+            if alt:
+                turn.say("shop_instead", items=_items(alt, lang))
+            _show(turn, [rows[0], *alt], merged)
+            return True
         turn.say("shop_yes_many", what=what, wanted=wanted, items=_items(rows, lang))
         _show(turn, rows, merged)
         return True

@@ -14,6 +14,7 @@ English and a Chinese store side by side); the other store's products are the fa
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -52,6 +53,21 @@ __all__ = [
     "parse_price",
     "value_en",
 ]
+
+
+@functools.lru_cache(maxsize=8192)
+def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
+
+
+def _search(pattern: str, text: str, flags: int = 0) -> re.Match[str] | None:
+    """re.search with a cache large enough for the catalogue's per-value patterns (the re
+    module's own 512 entries were recompiled on every message)."""
+    return _rx(pattern, flags).search(text)
+
+
+def _finditer(pattern: str, text: str, flags: int = 0) -> Any:
+    return _rx(pattern, flags).finditer(text)
 
 
 def currency_of(product: Product) -> str:
@@ -184,7 +200,7 @@ def has_value(options: dict[str, Any], value: str) -> bool:
         if low == value or _grey(low) == _grey(value):
             return True
         # "1tb" asks for "1TB SSD"; "15寸" was rewritten to "15-inch"
-        if re.search(r"\d", value) and re.search(r"[a-z]", value) and low.split()[0] == value:
+        if _search(r"\d", value) and _search(r"[a-z]", value) and low.split()[0] == value:
             return True
     return False
 
@@ -263,7 +279,7 @@ def parse_price(text: str) -> tuple[Decimal | None, Decimal | None]:
             return lo, hi
     for pattern in (_AROUND, _AROUND_AFTER):
         m = pattern.search(low)
-        if m and not re.search(r"(?:hours?|小时|ml|毫升|mm|gb|tb|-inch|pieces|片)", m.group(0)):
+        if m and not _search(r"(?:hours?|小时|ml|毫升|mm|gb|tb|-inch|pieces|片)", m.group(0)):
             mid = _amount(m.group(1), m.group(2))
             return (mid * Decimal("0.8")).quantize(Decimal("1")), (mid * Decimal("1.2")).quantize(
                 Decimal("1")
@@ -272,7 +288,7 @@ def parse_price(text: str) -> tuple[Decimal | None, Decimal | None]:
     if m:
         return None, _amount(m.group(1), m.group(2))
     m = _OVER.search(low) or _OVER_AFTER.search(low)
-    if m and not re.search(r"hours?|小时|ml|mah", low[m.end() : m.end() + 6]):
+    if m and not _search(r"hours?|小时|ml|mah", low[m.end() : m.end() + 6]):
         return _amount(m.group(1), m.group(2)), None
     return None, None
 
@@ -402,7 +418,7 @@ class Catalog:
             ):
                 words |= {last, last + "s"}
             for w in words:
-                m = re.search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", low)
+                m = _search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", low)
                 if m:
                     hit(p, m.start(), len(w))
             if p.language == "zh":
@@ -417,7 +433,7 @@ class Catalog:
                             hit(p, pos, size)
         for word, names in EN_SYNONYMS.items():  # singular or plural ("earphone(s)")
             base = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-            m = re.search(r"(?<![a-z])" + re.escape(base) + r"(?:s|es)?(?![a-z])", low)
+            m = _search(r"(?<![a-z])" + re.escape(base) + r"(?:s|es)?(?![a-z])", low)
             if m:
                 for name in names:
                     for p in by_en.get(name.lower(), []):
@@ -436,7 +452,8 @@ class Catalog:
                 )
                 hit(p, max(low.find(word.lower()), 0), len(word))
         if not found:
-            return []
+            fixed = self._respelled(text.lower())
+            return self.types_in(fixed, prefer) if fixed != text.lower() else []
         rows = sorted(found.values(), key=lambda x: (x[0], -x[1]))
         # a longer name at the same place beats a shorter one inside it ("smart watch" / "watch")
         best: list[tuple[int, int, Product]] = []
@@ -455,6 +472,33 @@ class Catalog:
         prods = [p for _, _, p in sorted(best, key=lambda x: x[0])]
         return self.prefer(prods) if prefer else prods
 
+    def _vocabulary(self) -> set[str]:
+        """The English words that name products (names, their words, synonyms)."""
+        words = set()
+        for p in self.products:
+            en = _en_name(p).lower()
+            words |= set(re.findall(r"[a-z]{5,}", en))
+        for word in EN_SYNONYMS:
+            words |= set(re.findall(r"[a-z]{5,}", word))
+        return words
+
+    def _respelled(self, low: str) -> str:
+        """The text with a misspelt product word corrected ("dumbells", "headphnes",
+        "blutooth"): one edit (two in long words) from exactly one catalogue word."""
+        stems = {v.rstrip("s"): v for v in sorted(self._vocabulary(), key=len)}
+
+        def fix(m: re.Match[str]) -> str:
+            word = m.group(0)
+            stem = word.rstrip("s")
+            if stem in stems:
+                return word
+            limit = 1 if len(stem) < 8 else 2
+            near = {v for v in stems if abs(len(v) - len(stem)) <= limit}
+            near = {v for v in near if _edits(stem, v, limit) <= limit}
+            return stems[near.pop()] if len(near) == 1 else word
+
+        return re.sub(r"[a-z]{5,}", fix, low)
+
     def category_in(self, text: str) -> tuple[str | None, list[Product]]:
         low = text.lower()
         own = self.prefer(self.products)
@@ -462,7 +506,7 @@ class Catalog:
             if p.category and len(p.category) > 1 and p.category.lower() in low:
                 return p.category, [q for q in own if q.category == p.category]
         for key, words in CATEGORIES.items():
-            if any(re.search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", low) for w in words):
+            if any(_search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", low) for w in words):
                 names = {n.lower() for n in TAU2_CATEGORY.get(key, ())}
                 prods = [
                     p
@@ -550,10 +594,21 @@ class Catalog:
                 prods = owners
                 q.types = [owners[0].id]
         q.values = self.values_in(text, prods)
+        if len(prods) > 1:  # "the espresso machine or the coffee maker": espresso names one
+            names = {p.id: set(re.findall(r"[a-z0-9-]+", _en_name(p).lower())) for p in prods}
+            q.values = [
+                v
+                for v in q.values
+                if not any(
+                    part in names[p.id] and not _has_any(p, part)
+                    for p in prods
+                    for part in v.split("|")
+                )
+            ]
         q.min_price, q.max_price = parse_price(_without_values(text, q.values))
         if prods and q.types:
             q.missing = self._missing(text, prods, q.values)
-        q.only_available = bool(re.search(r"in stock|有货|现货|available", text, re.I))
+        q.only_available = bool(_search(r"in stock|有货|现货|available", text, re.I))
         return q
 
     def _missing(self, text: str, prods: list[Product], found: list[str]) -> list[str]:
@@ -707,6 +762,22 @@ class Catalog:
         return None
 
 
+def _edits(a: str, b: str, limit: int) -> int:
+    """Edit distance with adjacent swaps (Damerau-Levenshtein), stopping past ``limit``."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
 def _without_values(text: str, values: list[str]) -> str:
     """The text without option values that read like amounts: "4K" is a resolution there,
     not $4000 (a currency sign still makes it money: "$4k")."""
@@ -749,11 +820,17 @@ def _word_named(val: str, others: set[str], alt: str) -> bool:
     for word in re.findall(r"[a-z][a-z-]{3,}", val):
         if word in _PLAIN_WORDS or word in others:
             continue
-        if any(word in re.findall(r"[a-z][a-z-]+", o) for o in others):
+        if not _search(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", alt):
+            continue  # the text first: it rarely has the word, the others are many
+        if any(word in _tokens(o) for o in others):
             continue
-        if re.search(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", alt):
-            return True
+        return True
     return False
+
+
+@functools.lru_cache(maxsize=4096)
+def _tokens(value: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"[a-z][a-z-]+", value))
 
 
 def _zh_part_named(val: str, others: set[str], low: str) -> bool:
@@ -770,7 +847,7 @@ def _zh_part_named(val: str, others: set[str], low: str) -> bool:
             if not sharing:
                 return True
             # 降噪 names 主动降噪 when the other value is its negation (无降噪); 不降噪 names 无降噪
-            starts = [m.start() for m in re.finditer(re.escape(part), low)]
+            starts = [m.start() for m in _finditer(re.escape(part), low)]
             said_no = [
                 (i > 0 and low[i - 1] in "无不非没") or low[max(0, i - 2) : i] == "没有"
                 for i in starts
@@ -785,7 +862,7 @@ def _zh_part_named(val: str, others: set[str], low: str) -> bool:
 def _bare_number(val: str, low: str) -> bool:
     """A numeric value (a shoe size) written alone, not as money or another quantity."""
     return val.isdigit() and bool(
-        re.search(
+        _search(
             r"(?<![\d.$¥￥])" + val + r"(?![\d.]|\s*(?:元|块|刀|dollars?|bucks|%|ml|mm|l\b|寸|件|键))",
             low,
         )
@@ -812,41 +889,41 @@ def _value_named(key: str, val: str, low: str, alt: str) -> bool:
         return False
     if val in ("yes", "no"):
         feature = key.replace("water resistance", "waterproof")
-        named = re.search(r"(?<![a-z])" + re.escape(feature) + r"(?![a-z])", alt) or (
+        named = _search(r"(?<![a-z])" + re.escape(feature) + r"(?![a-z])", alt) or (
             feature == "waterproof" and "防水" in low
         )
         if not named:
             return False
-        negated = re.search(r"(?:not|non|no|不)[- ]?" + re.escape(feature) + "|不防水", alt)
+        negated = _search(r"(?:not|non|no|不)[- ]?" + re.escape(feature) + "|不防水", alt)
         return (val == "no") == bool(negated)
     if val.isascii():
         if len(val) == 1 and val.isalpha():  # S / M / L: written as a size, not "I'm"
-            return bool(re.search(r"(?<![a-z0-9'’])" + val + r"(?![a-z0-9'’])", alt))
+            return bool(_search(r"(?<![a-z0-9'’])" + val + r"(?![a-z0-9'’])", alt))
         if val.isdigit():  # a shoe size or a piece count: only when it is said to be one
             return bool(
-                re.search(
+                _search(
                     r"(?:size|尺码|码数|sz)\s*" + val + r"(?!\d)|(?<!\d)" + val + r"\s*(?:码|号)",
                     low,
                 )
-                or (key == "pieces" and re.search(r"(?<!\d)" + val + r"\s*(?:pieces?|pcs|片)", low))
+                or (key == "pieces" and _search(r"(?<!\d)" + val + r"\s*(?:pieces?|pcs|片)", low))
             )
         forms = (val, normalise_units(val), val.replace("-", " "), val.replace("-", ""))
         for form in dict.fromkeys(forms):
             pattern = r"(?<![a-z0-9])" + re.escape(form) + r"(?![a-z0-9])"
             pattern = re.sub(r"gr[ae]y", "gr[ae]y", pattern)  # grey / gray
-            if re.search(pattern, alt):
+            if _search(pattern, alt):
                 return True
-        if re.fullmatch(r"[a-z]{4,}", val) and re.search(
+        if re.fullmatch(r"[a-z]{4,}", val) and _search(
             r"(?<![a-z])" + re.escape(val) + r"(?:s|es|en)(?![a-z])", alt
         ):
             return True  # "wooden" asks for wood
         stem = _stem(val)
-        if stem and re.search(r"(?<![a-z])" + re.escape(stem) + _SUFFIXES + r"(?![a-z])", alt):
+        if stem and _search(r"(?<![a-z])" + re.escape(stem) + _SUFFIXES + r"(?![a-z])", alt):
             return True  # "robot vacuum" asks for the robotic one
         first = val.split()[0]
-        if re.search(r"\d", first) and re.search(r"[a-z]", first) and len(val.split()) > 1:
+        if _search(r"\d", first) and _search(r"[a-z]", first) and len(val.split()) > 1:
             # "1tb" for "1TB SSD"
-            return bool(re.search(r"(?<![a-z0-9.])" + re.escape(first) + r"(?![a-z0-9])", alt))
+            return bool(_search(r"(?<![a-z0-9.])" + re.escape(first) + r"(?![a-z0-9])", alt))
         return False
     # a value written in Chinese (the Chinese store): 黑色 / 黑的 / black
     if val in low:
@@ -854,11 +931,11 @@ def _value_named(key: str, val: str, low: str, alt: str) -> bool:
     if (
         val.endswith("色")
         and len(val) >= 2
-        and re.search(re.escape(val[:-1]) + r"(?:色|的|款|$|\s|吗|呢|有)", low)
+        and _search(re.escape(val[:-1]) + r"(?:色|的|款|$|\s|吗|呢|有)", low)
     ):
         return True
     english = _ZH_VALUE_EN.get(val)
-    if english and re.search(r"(?<![a-z])" + re.escape(english) + r"(?![a-z])", low):
+    if english and _search(r"(?<![a-z])" + re.escape(english) + r"(?![a-z])", low):
         return True
-    m = re.search(r"([红橙黄绿青蓝紫黑白灰粉棕金银])(?:色|的)", low)
+    m = _search(r"([红橙黄绿青蓝紫黑白灰粉棕金银])(?:色|的)", low)
     return bool(m and m.group(1) in val and key in ("颜色", "color", "花色"))

@@ -164,3 +164,40 @@ def test_hypothetical_return_question_needs_no_login(
 def test_a_real_return_request_still_asks_who_it_is(demo_engine: Engine) -> None:
     (reply,) = _chat(demo_engine, "en", "I want to return my order, the boots don't fit")
     assert "email" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("text", "product"),
+    [
+        ("hey do you carry dumbells?", "Dumbbell Set"),
+        ("do you sell headphnes?", "Headphones"),
+        ("blutooth speakr", "Bluetooth Speaker"),
+        ("a labtop under 2500", "Laptop"),
+        ("expresso machine", "Espresso Machine"),
+    ],
+)
+def test_misspelt_product_words(demo_session: Session, text: str, product: str) -> None:
+    cat = Catalog(demo_session, "en")
+    assert _names(cat, cat.parse(text)) == [product]
+    assert cat.parse("do you sell tvs").types == []  # not respelt into something sold
+
+
+def test_a_product_names_word_is_not_anothers_value(demo_session: Session) -> None:
+    cat = Catalog(demo_session, "en")
+    q = cat.parse("which is cheaper, the espresso machine or the coffee maker?")
+    assert sorted(_names(cat, q)) == ["Coffee Maker", "Espresso Machine"]
+    assert q.values == []  # "espresso" names the machine, not the coffee maker's type
+
+
+def test_every_variant_of_the_new_colour_sold_out_is_not_a_yes(demo_engine: Engine) -> None:
+    first, second = _chat(
+        demo_engine, "en", "Is the patio umbrella available in black?", "and in red?"
+    )
+    assert "$300.24" in first.text
+    assert not second.text.startswith("Yes") and "out of stock" in second.text
+
+
+def test_shopping_the_classifier_reads_as_small_talk(demo_engine: Engine) -> None:
+    (reply,) = _chat(demo_engine, "en", "show me stuff between 50 and 100")
+    assert "between $50 and $100" in reply.text and reply.cards
+    assert all(50 <= float(c.data["price"]) <= 100 for c in reply.cards)
