@@ -72,14 +72,19 @@ def split_requests(text: str, language: str) -> list[Part]:
         # beside a return is a complaint about shipping, not a tracking request)
         flow = u.flow if u.confidence >= SURE and named else None
         question = (u.intent in KNOWLEDGE_INTENTS and u.confidence >= SURE) or (
-            flow is None and asks_store_question(piece)
+            # "你们怎么发货的？？" beside a return is an angry aside, not a question to answer
+            flow is None and u.sentiment > -0.3 and asks_store_question(piece)
         )
         if flow is None and not question:
             if parts:  # a description of the previous request: it stays with it
                 last = parts[-1]
                 parts[-1] = Part(f"{last.text} {piece}", last.intent, last.is_question)
             else:
-                parts.append(Part(piece, u.intent or "", False))
+                # a calm, sure first request keeps its reading ("has my laptop order shipped
+                # yet?"); an angry aside ("刚收到的墨镜全是划痕，你们怎么发货的？？") is context
+                # that joins the request after it
+                calm = u.flow is not None and u.confidence >= SURE and u.sentiment > -0.3
+                parts.append(Part(piece, (u.intent or "") if calm else "", False))
             continue
         intent = str(u.intent)
         if parts and not parts[-1].is_question and parts[-1].intent not in _REQUESTS:

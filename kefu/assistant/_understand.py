@@ -77,7 +77,7 @@ REQUEST_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("cancel_order", re.compile(r"\bcancel|取消", re.I)),
-    ("change_address", re.compile(r"\baddress\b|地址", re.I)),
+    ("change_address", re.compile(r"\baddress\b|地址|改寄|改送|改发到|寄到别", re.I)),
     (
         "change_payment",
         re.compile(
@@ -88,8 +88,8 @@ REQUEST_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "order_status",
         re.compile(
-            r"\btrack|where(?:'s| is) my|\bwhere\b.{0,40}\b(?:order|package|parcel)\b"
-            r"|\bstatus of\b|到哪|物流|快递到|发货了吗|发货没",
+            r"\btrack|where(?:'s| is) my|\bshipped (?:yet|already)\b|\bhas (?:it|my [\w\s]{1,30}) (?:shipped|arrived|been (?:sent|shipped|delivered))\b|\bwhere\b.{0,40}\b(?:order|package|parcel)\b"
+            r"|\bstatus of\b|到哪|物流|快递到|发货了吗|发货没|发货了没|发了没|发出了吗|寄出了吗|寄出来了吗",
             re.I,
         ),
     ),
@@ -208,6 +208,17 @@ def _request_cue(
     text: str, intent: str | None, confidence: float, alternatives: list[tuple[str, float]]
 ) -> tuple[str | None, float]:
     """An unsure flow reading confirmed by the request's own words (see ``REQUEST_CUES``)."""
+    if (
+        intent not in FLOW_INTENTS
+        and intent not in KNOWLEDGE_INTENTS
+        and WANTS_ACTION.search(text)
+        and not POLICY_WORDS.search(text)
+    ):
+        # "电子书阅读器屏幕有好几个坏点，我要退" read as a recommendation: asking in so many
+        # words to return, cancel or exchange is that request, whatever else the text says
+        for name, cue in REQUEST_CUES[:3]:
+            if cue.search(text):
+                return name, CUE_SURE
     if confidence >= CUE_SURE or not (WANTS_ACTION.search(text) or ex.order_ids(text)):
         return intent, confidence
     if POLICY_WORDS.search(text) and not ex.order_ids(text):

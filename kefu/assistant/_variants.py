@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from kefu.assistant._flows import option_values
+from kefu.assistant._glossary import OPTION_VALUES_ZH
 from kefu.catalog._words import ZH_VALUES
 
 _ZH_UNITS = (
@@ -50,7 +51,12 @@ _UNITS = (
 _NUMBER_UNIT = re.compile(r"(\d+(?:\.\d+)?)\s*-?\s*(" + "|".join(p for p, _ in _UNITS) + r")", re.I)
 _SPELLING = {"gray": "grey", "colour": "color", "full-size": "full size", "fullsize": "full size"}
 _ZH_WORDS = sorted(
-    ((zh, en if isinstance(en, str) else en[0]) for zh, en in ZH_VALUES.items() if en),
+    {
+        # the Chinese words the bot itself shows for option values are read back as those
+        # values ("全拉链" is zipper: full), then the catalogue's own word list
+        **{zh: en for en, zh in OPTION_VALUES_ZH.items() if len(zh) >= 2 and not zh.isascii()},
+        **{zh: en if isinstance(en, str) else en[0] for zh, en in ZH_VALUES.items() if en},
+    }.items(),
     key=lambda kv: -len(kv[0]),
 )
 
@@ -206,6 +212,20 @@ def _comparative(
     return candidates
 
 
+_TAKES_IT = re.compile(
+    r"^\s*(?:ok(?:ay)?|yes|yeah|yep|sure|fine|alright|that one|that'?s fine|sounds good|good|"
+    r"行|好的?|可以|就这个|就它|那就这个|没问题|也行)(?:[\s,，.。!！~]|$)",
+    re.I,
+)
+
+
+def _accepts(text: str) -> bool:
+    """A short yes to an offered option, possibly followed by the next answer."""
+    from kefu.assistant import _extract as ex
+
+    return bool(_TAKES_IT.match(text)) and not ex.is_no(text)
+
+
 def choose(
     text: str,
     item: dict[str, Any],
@@ -240,6 +260,11 @@ def choose(
     offered = [v for v in pool if str(v["item_id"]) in (shown or [])]
     if told and len(offered) == 1:
         return Choice(variant_id=str(offered[0]["item_id"]), wanted=wanted)
+    if shown and len(shown) == 1 and not told and _accepts(text):
+        # "行，差价用paypal" / "ok that one" to the one closest variant offered
+        only = next((v for v in variants if str(v["item_id"]) == shown[0]), None)
+        if only is not None:
+            return Choice(variant_id=str(only["item_id"]), wanted=dict(only["options"]))
     if not pool:
         closest = sorted(
             variants,

@@ -38,13 +38,13 @@ class Digressions:
         u = turn.u
         asked = u.intent in KNOWLEDGE_INTENTS and u.confidence >= 0.7
         worded = not asked and asks_store_question(u.text)
-        if (
-            not (asked or worded)
-            or u.yes
-            or u.no
-            or self._fills_any(turn)
-            or (not flow.confirming and self._answers_awaited(turn, flow))
-        ):
+        if not (asked or worded) or u.yes or u.no or self._fills_any(turn):
+            return False
+        if not flow.confirming and self._answers_awaited(turn, flow):
+            if worded and self._search_knowledge(u.text, turn.lang)[1]:
+                # "退到礼品卡的话是马上到账吗？": answered, and the answer fills the slot too
+                self._knowledge(turn, offer_handoff=False)
+                turn.quick = []
             return False
         if worded:
             # a question by its wording only: answered when the store's documents know it
