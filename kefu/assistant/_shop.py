@@ -53,7 +53,8 @@ COMPARE = re.compile(
     r"\bcompar(?:e|ed|es|ing|ison)|how much (?:cheaper|more)|price difference|便宜多少|贵多少|差价|"
     r"which (?:one |of them |of these |of the two )?(?:is |are )?(?:cheaper|better|"
     r"less|more|pricier)|difference|differ|\bvs\.?\b|versus|or the\b|比较|对比|比一比|哪个|哪款|"
-    r"哪一个|区别|不同|差别|差多少",
+    r"哪一个|区别|不同|差别|差多少|一样价|一个价|一样贵|价格一样|价钱一样|同价|"
+    r"same price|cost the same|priced the same",
     re.I,
 )
 CHEAPER = re.compile(
@@ -108,7 +109,7 @@ SHOP_CUES = re.compile(
     r"do you (?:have|sell|carry|stock)|you (?:have|sell|got)|looking for|look for|need an?\b|"
     r"want to buy|wanna buy|shopping for|recommend|suggest|gift|present|in stock|available|"
     r"show me|anything|something|\bany\b|有没有|有卖|卖不卖|推荐|礼物|送给|送人|想买|看看|有哪些|"
-    r"哪些|有货|有什么",
+    r"哪些|有货|有什么|有啥|啥好|什么好",
     re.I,
 )
 GIFT = re.compile(
@@ -461,8 +462,11 @@ def answer(turn: Any) -> bool:
     # option values are read against what was shown ("size 10" is a boot size, "41" a shoe size)
     against = [p for p in cat.products if p.id in shown_products]
     loose = cat.values_in(text, against, bare=True) if shown else []
-    if shown and (not q.types or same_products) and q.category is None and (
-        loose or _refers(text, q)
+    if (
+        shown
+        and (not q.types or same_products)
+        and q.category is None
+        and (loose or _refers(text, q))
     ):
         q.values = loose
         if same_products and not q.values and not q.priced:

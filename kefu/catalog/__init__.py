@@ -242,8 +242,8 @@ _OVER = re.compile(
 )
 _OVER_AFTER = re.compile(_MONEY + r"\s*(?:or more|and up|plus|以上|起)", re.I)
 _AROUND = re.compile(
-    r"(?:around|(?<!what )(?<!how )about|roughly|approximately|approx\.?|~|大概|大约|差不多|左右)\s*"
-    + _MONEY,
+    r"(?:around|(?<!what )(?<!how )about|roughly|approximately|approx\.?|~|"
+    r"大概|大约|差不多|左右)\s*" + _MONEY,
     re.I,
 )
 _AROUND_AFTER = re.compile(_MONEY + r"\s*(?:左右|上下|ish\b)", re.I)
@@ -272,8 +272,15 @@ def parse_price(text: str) -> tuple[Decimal | None, Decimal | None]:
         a = _amount(m.group(1), m.group(2))
         b = _amount(m.group(3), m.group(4))
         near = low[max(0, m.start() - 12) : m.end() + 8]
+        after = low[m.end() : m.end() + 4]
         if b > 20 and (
-            _PRICEY.search(near) or "between" in m.group(0) or "之间" in low[m.end() : m.end() + 4]
+            _PRICEY.search(near)
+            or "between" in m.group(0)
+            or "之间" in after
+            or (
+                re.match(r"的(?:东西|商品|产品|有|礼物)", after)
+                and not re.search(r"[a-z]", m.group(0))
+            )  # "100到200的东西": an amount range with no unit is money
         ):
             lo, hi = sorted((a, b))
             return lo, hi
@@ -806,6 +813,8 @@ _ABBREVIATIONS = re.compile(r"(?<![a-z])(" + "|".join(_ABBREVIATION) + r")(?![a-
 def expand_abbreviations(low: str) -> str:
     """Shoppers' short words for a product type: "action cam" is an action camera."""
     return _ABBREVIATIONS.sub(lambda m: _ABBREVIATION[m.group(1)], low)
+
+
 _UNIT_ONLY = re.compile(r"^[\d.]*(?:克|件|键|ml|l|版|罐|单|双)?$")
 
 
@@ -863,7 +872,9 @@ def _bare_number(val: str, low: str) -> bool:
     """A numeric value (a shoe size) written alone, not as money or another quantity."""
     return val.isdigit() and bool(
         _search(
-            r"(?<![\d.$¥￥])" + val + r"(?![\d.]|\s*(?:元|块|刀|dollars?|bucks|%|ml|mm|l\b|寸|件|键))",
+            r"(?<![\d.$¥￥])"
+            + val
+            + r"(?![\d.]|\s*(?:元|块|刀|dollars?|bucks|%|ml|mm|l\b|寸|件|键))",
             low,
         )
     )

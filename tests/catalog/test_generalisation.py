@@ -201,3 +201,10 @@ def test_shopping_the_classifier_reads_as_small_talk(demo_engine: Engine) -> Non
     (reply,) = _chat(demo_engine, "en", "show me stuff between 50 and 100")
     assert "between $50 and $100" in reply.text and reply.cards
     assert all(50 <= float(c.data["price"]) <= 100 for c in reply.cards)
+
+
+def test_an_amount_range_without_a_unit_and_same_price_questions(demo_engine: Engine) -> None:
+    (browse,) = _chat(demo_engine, "zh", "100到200的东西有啥")
+    assert browse.cards and all(100 <= float(c.data["price"]) <= 200 for c in browse.cards)
+    (same,) = _chat(demo_engine, "zh", "跑鞋黑白跟荧光绿一样价吗")
+    assert "¥359" in same.text and "¥363" in same.text and "¥4" in same.text
