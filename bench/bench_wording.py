@@ -123,7 +123,13 @@ def llama_server(model: Path, threads: int) -> Any:
         proc.wait(timeout=30)
 
 
-def run(base_url: str, scripts: list[Script], timeout_s: float, max_tokens: int) -> dict[str, Any]:
+def run(
+    base_url: str,
+    scripts: list[Script],
+    timeout_s: float,
+    max_tokens: int,
+    save: Any = None,
+) -> dict[str, Any]:
     from kefu.assistant.engine import Assistant
     from kefu.assistant.wording import WordingRun, store_products
     from kefu.llm.remote import OpenAICompatible
@@ -164,24 +170,32 @@ def run(base_url: str, scripts: list[Script], timeout_s: float, max_tokens: int)
 
     suite = Suite()
     template = {s.id: suite.run(s) for s in scripts}
-    worded = {}
+    worded: dict[str, Any] = {}
+
+    def result() -> dict[str, Any]:
+        done = [s.id for s in scripts if s.id in worded]  # a partial run compares these only
+        return {
+            "scripts": done,
+            "planned": [s.id for s in scripts],
+            "template_passed": sorted(k for k in done if template[k].passed),
+            "worded_passed": sorted(k for k in done if worded[k].passed),
+            "worded_failures": {k: worded[k].failures for k in done if not worded[k].passed},
+            "template_failures": {k: template[k].failures for k in done if not template[k].passed},
+            "turns": turns,
+        }
+
     with mock.patch.object(harness, "Assistant", Worded):
         for n, script in enumerate(scripts, 1):
             worded[script.id] = suite.run(script)
+            if save is not None:
+                save(result())  # after every conversation: a stopped run still reports
             print(
                 f"[{n}/{len(scripts)}] {script.id}: template "
                 f"{'pass' if template[script.id].passed else 'FAIL'}, worded "
                 f"{'pass' if worded[script.id].passed else 'FAIL ' + '; '.join(worded[script.id].failures[:2])}",
                 flush=True,
             )
-    return {
-        "scripts": [s.id for s in scripts],
-        "template_passed": sorted(k for k, o in template.items() if o.passed),
-        "worded_passed": sorted(k for k, o in worded.items() if o.passed),
-        "worded_failures": {k: o.failures for k, o in worded.items() if not o.passed},
-        "template_failures": {k: o.failures for k, o in template.items() if not o.passed},
-        "turns": turns,
-    }
+    return result()
 
 
 def pct(values: list[float], q: float) -> float:
@@ -278,7 +292,24 @@ def main() -> None:
     parser.add_argument("--ids", nargs="*", default=[], help="these script ids instead")
     parser.add_argument("--no-report", action="store_true")
     parser.add_argument("--note", default="")
+    parser.add_argument(
+        "--summarise", type=Path, default=None, help="report from a saved (maybe partial) run"
+    )
     args = parser.parse_args()
+    if args.summarise is not None:
+        saved = json.loads(args.summarise.read_text(encoding="utf-8"))
+        meta = saved.pop("meta")
+        planned = len(saved.get("planned", saved["scripts"]))
+        if len(saved["scripts"]) < planned:
+            meta["note"] += (
+                f"; the run was stopped after {len(saved['scripts'])} of {planned} "
+                "conversations, so the figures cover those"
+            )
+        section = summarise(saved, meta)
+        print(section)
+        if not args.no_report:
+            write_report(section)
+        return
 
     from kefu.llm.models import get_spec, model_path
 
@@ -297,15 +328,21 @@ def main() -> None:
         "max_tokens": args.max_tokens,
         "note": args.note,
     }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+
+    def save(result: dict[str, Any]) -> None:
+        tmp = args.out.with_suffix(".tmp")
+        tmp.write_text(
+            json.dumps({"meta": meta, **result}, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+        tmp.replace(args.out)
+
     if args.base_url:
-        result = run(args.base_url, scripts, args.timeout, args.max_tokens)
+        result = run(args.base_url, scripts, args.timeout, args.max_tokens, save)
     else:
         with llama_server(model_path(spec.name), args.threads) as url:
-            result = run(url, scripts, args.timeout, args.max_tokens)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(
-        json.dumps({"meta": meta, **result}, ensure_ascii=False, indent=1), encoding="utf-8"
-    )
+            result = run(url, scripts, args.timeout, args.max_tokens, save)
+    save(result)
     section = summarise(result, meta)
     print(section)
     if not args.no_report:
