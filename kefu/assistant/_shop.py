@@ -240,6 +240,11 @@ def follows_up(turn: Any) -> bool:
     )
 
 
+YES_NO = re.compile(
+    r"^\s*(?:does|do|is|are|can|has|have|will)\b|\b(?:does|is|can) (?:it|this|that)(?: one)?\b|"
+    r"吗[？?]?\s*$",
+    re.I,
+)
 _ACTS = re.compile(
     r"\b(?:change|modify|update|swap|replace|switch|cancel|return|exchange)\b|(?<!for )\bmy\b|"
     r"改|换|退|我买|我的",
@@ -873,6 +878,16 @@ def _follow_up(turn: Any, cat: Catalog, q: Query, shown: list[Offer]) -> bool:
         matching = [o for o in shown if all(o.has(v) for v in q.values)]
         if matching and not cheaper and not DEARER.search(text):
             ref = matching[0]
+            if ref is shown[0] and YES_NO.search(text) and not PRICE_Q.search(text):
+                # "does it use SD cards?": yes, with its price and stock
+                turn.say(
+                    "shop_yes",
+                    item=_describe(ref, lang),
+                    status=_status(ref, lang),
+                    price=_price(ref),
+                )
+                _show(turn, [ref] + [o for o in shown if o is not ref], last)
+                return True
         elif not cheaper and not DEARER.search(text):
             return _switch(turn, cat, q, last, shown, pool)
     if cheaper or DEARER.search(text):
@@ -1169,7 +1184,12 @@ def _switch(
     if with_new:
         focus_ids = [pid for pid in focus if any(o.product_id == pid for o in with_new)]
         pool = [o for o in pool if o.product_id in focus_ids[:1]] if focus_ids else pool
-    merged = _catalog.Query(types=[pool[0].product_id] if pool else last.types, values=values)
+    merged = _catalog.Query(  # the price range asked before still holds ("under 600")
+        types=[pool[0].product_id] if pool else last.types,
+        values=values,
+        min_price=last.min_price,
+        max_price=last.max_price,
+    )
     offers, exact = cat.search(merged, within=pool)
     wanted = _value_text(values, lang, pool)
     what = _what(pool, lang) if pool else t("shop_products", lang)

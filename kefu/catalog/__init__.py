@@ -920,7 +920,8 @@ def _value_named(key: str, val: str, low: str, alt: str) -> bool:
             )
         forms = (val, normalise_units(val), val.replace("-", " "), val.replace("-", ""))
         for form in dict.fromkeys(forms):
-            pattern = r"(?<![a-z0-9])" + re.escape(form) + r"(?![a-z0-9])"
+            plural = r"(?:s|es)?" if form[-1:].isalpha() else ""  # "SD cards" for "SD card"
+            pattern = r"(?<![a-z0-9])" + re.escape(form) + plural + r"(?![a-z0-9])"
             pattern = re.sub(r"gr[ae]y", "gr[ae]y", pattern)  # grey / gray
             if _search(pattern, alt):
                 return True

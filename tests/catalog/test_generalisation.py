@@ -208,3 +208,14 @@ def test_an_amount_range_without_a_unit_and_same_price_questions(demo_engine: En
     assert browse.cards and all(100 <= float(c.data["price"]) <= 200 for c in browse.cards)
     (same,) = _chat(demo_engine, "zh", "跑鞋黑白跟荧光绿一样价吗")
     assert "¥359" in same.text and "¥363" in same.text and "¥4" in same.text
+
+
+def test_yes_no_about_the_item_just_shown_and_the_budget_kept(demo_engine: Engine) -> None:
+    _, answer = _chat(
+        demo_engine, "en", "I need a digital camera with 10x zoom", "does it use SD cards?"
+    )
+    assert answer.text.startswith("Yes") and "$3066.23" in answer.text  # plural "cards"
+    _, cordless = _chat(
+        demo_engine, "en", "looking for a vacuum for pet hair, under 600", "what about cordless?"
+    )
+    assert "$561.05" in cordless.text and "$655.59" not in cordless.text  # still under $600
