@@ -407,9 +407,9 @@ def edit_items(
             else:
                 positive.add(name)
     positive -= negative
-    if not positive and not negative:
-        return None
     by_name = {n: [i["item_id"] for i in items if i["name"] == n] for n in names}
+    if not positive and not negative:
+        return _edit_by_options(text, items, current)
     kept = [i for i in current if not any(i in by_name[n] for n in negative)]
     if positive and ex.ONLY_WORDS.search(text):
         new = [i for n in sorted(positive) for i in by_name[n]]
@@ -420,6 +420,47 @@ def edit_items(
     else:
         return None
     new = [i for i in dict.fromkeys(new)] if new != current else new
+    return new if new and new != current else None
+
+
+def _edit_by_options(
+    text: str, items: list[dict[str, Any]], current: list[str]
+) -> list[str] | None:
+    """ "只换米色那个，灰色的不换了" / "only the beige one": among items of one product in the
+    request, the option values that tell them apart say which to keep."""
+    from kefu.assistant._glossary import option_value_zh
+
+    chosen = [i for i in items if i["item_id"] in current]
+    if len(chosen) < 2:
+        return None
+    low = text.lower()
+    keep: list[str] = []
+    drop: list[str] = []
+    for item in chosen:
+        others = [o for o in chosen if o is not item]
+        telling = [
+            (k, v)
+            for k, v in item.get("options", {}).items()
+            if all(o.get("options", {}).get(k) != v for o in others)
+        ]
+        for key, value in telling:
+            for word in {str(value).lower(), option_value_zh(str(value), key).lower()}:
+                at = low.find(word)
+                if len(word) < 2 or at < 0:
+                    continue
+                before, after = low[max(0, at - 12) : at], low[at + len(word) : at + len(word) + 8]
+                if _NEGATED_BEFORE.search(before) or re.match(r"^\s*(?:的|那个|那件|one)?\s*(?:不换|不退|不要|不用|也不)", after):
+                    drop.append(item["item_id"])
+                else:
+                    keep.append(item["item_id"])
+                break
+    keep = [i for i in keep if i not in drop]
+    if keep and (ex.ONLY_WORDS.search(text) or drop):
+        new = [i for i in current if i in keep]
+    elif drop:
+        new = [i for i in current if i not in drop]
+    else:
+        return None
     return new if new and new != current else None
 
 

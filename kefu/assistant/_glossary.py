@@ -31,7 +31,7 @@ ZH_PRODUCT_NAMES: dict[str, tuple[str, ...]] = {
     "Garden Hose": ("花园水管", "浇水软管", "水管"),
     "Grill": ("烧烤炉", "烤炉", "烤架"),
     "Headphones": ("头戴式耳机", "耳机"),
-    "Hiking Boots": ("登山靴", "登山鞋", "徒步鞋"),
+    "Hiking Boots": ("登山靴", "登山鞋", "徒步鞋", "靴子"),
     "Indoor Security Camera": ("室内监控摄像头", "监控摄像头", "安防摄像头", "摄像头"),
     "Jigsaw Puzzle": ("拼图",),
     "LED Light Bulb": ("LED灯泡", "led灯泡", "灯泡"),

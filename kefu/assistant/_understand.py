@@ -34,7 +34,8 @@ WANTS_ACTION = re.compile(
     r"|\b(?:can|could|may) (?:i|you|we) (?:please )?(?:cancel|return|exchange|change|update|"
     r"swap|send|ship|switch|modify|get|pay)\b"
     r"|^\s*(?:cancel|return|exchange|swap|change|update)\b"
-    r"|我要|我想要|我想|帮我|给我|麻烦|请帮|能不能帮|可以帮",
+    r"|我要|我想要|我想|帮我|给我|麻烦|请帮|能不能帮|可以帮"
+    r"|(?<![不没])(?:想|要)(?:换成|换|退货|退掉|退了|取消|改成|改)",
     re.I,
 )
 """First-person requests to act: a policy word beside one does not make a question."""
@@ -69,7 +70,7 @@ def asks_store_question(text: str) -> bool:
         return bool(_ASKS_ZH.search(body)) or body.rstrip().endswith(("?", "？"))
     return bool(_ASKS_EN.match(body)) and not re.match(r"(?:can|could) (?:i|you)\b", body, re.I)
 REQUEST_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("exchange_items", re.compile(r"\bexchang|\bswap|换货|调换|换一个|换个", re.I)),
+    ("exchange_items", re.compile(r"\bexchang|\bswap|换货|调换|换一个|换个|换成", re.I)),
     (
         "return_items",
         re.compile(
@@ -169,7 +170,7 @@ _ASKED = re.compile(
 
 _OWNED = re.compile(
     r"\b(?:i|we)\s+(?:just\s+)?(?:got|bought|received|ordered|purchased)\b|\bthe (?:one|\w+) i (?:got|bought|received|ordered)\b"
-    r"|我买的|买的那|收到的|到手的|我(?:上次|之前)?(?:买|收到|下单)了",
+    r"|我买的|买的那|收到的|到手的|我(?:上次|之前)?(?:买|收到|下单)了|订单里的|我那个|我那件|我那双",
     re.I,
 )
 _OTHER_VARIANT = re.compile(

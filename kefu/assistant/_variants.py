@@ -50,15 +50,24 @@ _UNITS = (
 )
 _NUMBER_UNIT = re.compile(r"(\d+(?:\.\d+)?)\s*-?\s*(" + "|".join(p for p, _ in _UNITS) + r")", re.I)
 _SPELLING = {"gray": "grey", "colour": "color", "full-size": "full size", "fullsize": "full size"}
-_ZH_WORDS = sorted(
-    {
-        # the Chinese words the bot itself shows for option values are read back as those
-        # values ("全拉链" is zipper: full), then the catalogue's own word list
-        **{zh: en for en, zh in OPTION_VALUES_ZH.items() if len(zh) >= 2 and not zh.isascii()},
-        **{zh: en if isinstance(en, str) else en[0] for zh, en in ZH_VALUES.items() if en},
-    }.items(),
-    key=lambda kv: -len(kv[0]),
-)
+def _zh_readings() -> list[tuple[str, str]]:
+    """Chinese option words and every English value they may stand for ("中号" is M for a
+    shirt and medium for a pet bed), longest words first. The words the bot itself shows
+    for option values ("全拉链" for zipper: full) come first, then the catalogue's list."""
+    readings: dict[str, list[str]] = {}
+    for en, zh in OPTION_VALUES_ZH.items():
+        if len(zh) >= 2 and not zh.isascii():
+            readings.setdefault(zh, []).append(en)
+    for zh, en in ZH_VALUES.items():
+        for value in [en] if isinstance(en, str) else list(en or ()):
+            if value not in readings.setdefault(zh, []):
+                readings[zh].append(value)
+    return sorted(
+        ((zh, " ".join(vals)) for zh, vals in readings.items() if vals), key=lambda kv: -len(kv[0])
+    )
+
+
+_ZH_WORDS = _zh_readings()
 
 
 _EXCLUDE = re.compile(

@@ -23,6 +23,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+_THAT_ONE = re.compile(
+    r"按(?:刚才|你)?说的|就(?:用)?(?:这个|那个|它)|就这个地址|that one|the one you (?:showed|listed|mentioned)"
+    r"|(?:use|go with) (?:that|it)\b",
+    re.I,
+)
+_SAME_AS = re.compile(r"跟|和|同|same (?:address )?as|like (?:on|in|for)|as (?:on|in|for)", re.I)
+
+
 class SlotFilling:
     """Mixed into :class:`kefu.assistant.engine.Assistant`."""
 
@@ -251,8 +259,8 @@ class SlotFilling:
         texts = [turn.u.text, flow.request] if flow.request != turn.u.text else [turn.u.text]
         addr = next((a for a in map(_address.parse_address, texts) if a is not None), None)
         offered = flow.slots.get("_offered") or []
-        if addr is None and turn.u.yes and len(offered) == 1:
-            addr = ex.Address(**offered[0])  # "yes" to the one address shown
+        if addr is None and len(offered) == 1 and (turn.u.yes or _THAT_ONE.search(turn.u.text)):
+            addr = ex.Address(**offered[0])  # "yes" / "按刚才说的改" to the one address shown
         if addr is None:
             user = turn.user() or {}
             orders = [o for o in map(turn.order, user.get("orders", [])) if o is not None]
@@ -263,10 +271,14 @@ class SlotFilling:
                 addr = _address.resolve_address(text, user, orders, current_order=current)
                 if addr is None and _address.ORDER_WORDS.search(text):
                     # "the address on my luggage order": the order holding the named product
+                    # "跟我买书架那单一样": what follows "same as / 跟" names the other order
+                    same = _SAME_AS.search(text)
+                    part = text[same.end() :] if same else text
+                    here = (current or {}).get("order_id")
                     named = [
                         o
                         for o in orders
-                        if o is not current and fl.named_items(text, o.get("items", []))
+                        if o.get("order_id") != here and fl.named_items(part, o.get("items", []))
                     ]
                     found = _address.known_addresses({}, named)
                     addr = found[0] if len(found) == 1 else None
