@@ -103,6 +103,8 @@ _TERMS_ZH: dict[Aspect, tuple[str, ...]] = {
         "刚到",
         "送到",
         "家门口",
+        "比预计",
+        "快递师傅",
         "到了",
         "隔天",
         "到得",
@@ -321,6 +323,8 @@ _TERMS_EN: dict[Aspect, tuple[str, ...]] = {
         "came early",
         "doorstep",
         "porch",
+        "estimated date",
+        "the estimate",
     ),
     "price": (
         "price",
@@ -366,6 +370,7 @@ _TERMS_EN: dict[Aspect, tuple[str, ...]] = {
         "warranty",
         "after-sales",
         "sales",
+        "shop",
     ),
     "packaging": (
         "packaging",
@@ -676,6 +681,9 @@ _MASK_EN: tuple[str, ...] = (
     "smells expensive",
     "looks expensive",
     "feels expensive",
+    "for its size",
+    "for the size",
+    "for their size",
 )
 """General verdicts that hold an aspect word ("不值得买" is not about the price)."""
 _DAMAGE_ZH = ("破", "压", "烂", "坏", "扁", "漏")
@@ -683,7 +691,7 @@ _DAMAGE_EN = ("smashed", "crushed", "damaged", "torn", "dented", "ripped", "wet"
 _NOT_SIZE = ("噪音", "声音", "音量", "噪声", "味道", "气味", "吸力", "noise", "sound", "volume")
 _NOT_SIZE_ZH = ("温差", "误差", "差距", "动静", "力度", "风力", "火力", "压力", "信号", "温度")
 _NOT_SIZE_EN = re.compile(
-    r"\b(seals?|lid|caps?|grip|grips|holds|socket|sockets|plug|screws?|knot|bolts?|"
+    r"\b(seals?|lid|caps?|grip|grips|holds|socket|sockets|plug|screws?|knot|bolts?|pieces|"
     r"fits? (in|into|on|onto|under|inside|through))\b"
 )
 """A tight lid, a plug that won't fit in, 温差太大: not the size of what was bought."""
@@ -713,6 +721,8 @@ _DEFECT_TERMS = frozenset(("坏了", "坏的", "故障", "瑕疵", "问题", "br
 _SERVICE_STORY = ("换", "补发", "找", "寄回", "when", "replaced", "replace", "sent", "mail")
 """Words that make a defect the start of a service story (坏了直接给换了新的)."""
 _CHEAP_QUALITY_EN = ("feel", "look", "smell", "made", "knockoff", "plastic", "fake")
+_CHEAP_THING = re.compile(r"\b(a|an|the|this|that|like a) cheap (?!price|deal|and\b)\w+")
+"""'a cheap sticker', 'a cheap blender': the kind of product, not its price."""
 
 
 @dataclass(frozen=True)
@@ -803,7 +813,9 @@ def _find_terms(clause: str, language: str, context: str = "") -> list[tuple[Asp
         _has(clause, t, language) for t in ("快递员", "快递小哥", "courier", "delivery guy")
     ):
         hits = [(a, t) for a, t in hits if a != "service"]  # the courier's manners: delivery
-    if ("price", "cheap") in hits and any(w in lowered for w in _CHEAP_QUALITY_EN):
+    if ("price", "cheap") in hits and (
+        any(w in lowered for w in _CHEAP_QUALITY_EN) or _CHEAP_THING.search(lowered)
+    ):
         hits = [(a, t) for a, t in hits if a != "price"]  # "feels cheap": the product
     if "size" in kinds and "description_match" in kinds:
         hits = [(a, t) for a, t in hits if a != "size"]  # "smaller than the pictures"
@@ -900,13 +912,10 @@ def extract_aspects(text: str, language: str | None = None) -> list[AspectOpinio
                     # "After-sales won't deal with it, they just stall", "the sound is tinny
                     # and weak": an opinion-only clause speaks of the clause before it
                     found[aspect] = (1 if carried > 0 else -1, found[aspect][1])
-            elif (
-                turned
-                and carried
-                and found
-                and "quality" not in found
-                and _names_product(clause, lang)
-            ):
+            elif turned and carried and "quality" in found:
+                # "It looks sleek, but it overheats": the verdict after the turn
+                found["quality"] = (1 if carried > 0 else -1, clause)
+            elif turned and carried and found and _names_product(clause, lang):
                 # "包装很好，可惜坚果不新鲜", "fast shipping, but the speaker crackles": after a
                 # turn, an opinion on a thing no aspect word names is the product's quality
                 # (without the turn such a clause mostly goes on about the aspect before it)

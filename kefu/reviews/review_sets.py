@@ -4,10 +4,11 @@ Files ``kefu/reviews/data/review_sets/{zh,en}_{split}.psv``: one review a line,
 ``polarity|aspects|tags|text``; polarity ``+ - 0``; aspects as ``q+ s- d-`` (codes below);
 tags include ``clear`` (clearly positive or negative) and ``mixed``. Splits: ``train`` and
 ``train2`` (the review head is fitted on them, and rule changes were checked on them),
-``check`` … ``check5`` (each written later, scored once blind, then fitted on too), ``check6``
-(written last, blind, never fitted on), ``dev`` (choices) and ``test`` (scored, never tuned on;
-no fitting line equals a dev or test line). SnowNLP (zh, P(pos) >= 0.6 positive, <= 0.4 negative) and VADER
-(en, compound >= 0.05 / <= -0.05, its documented thresholds) are scored on the same lines.
+``check`` … ``check6`` (each written later, scored once blind, then fitted on too),
+``check7`` (written last, blind, never fitted on), ``dev`` (choices) and ``test`` (scored,
+never tuned on; no fitting line equals a dev or test line). SnowNLP (zh, P(pos) >= 0.6
+positive, <= 0.4 negative) and VADER (en, compound >= 0.05 / <= -0.05, its documented
+thresholds) are scored on the same lines.
 """
 
 from __future__ import annotations
