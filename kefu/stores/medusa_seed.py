@@ -162,6 +162,13 @@ def ensure_product(
     variants = list(product["variants"].values())
     if all(v["item_id"] in existing for v in variants):
         return
+    handle = f"tau2-{product['product_id']}"
+    there = admin.get("/admin/products", handle=handle, fields="id,*variants")["products"]
+    if there:  # made before (an earlier run, or a call whose answer was lost): reuse it
+        for variant in there[0].get("variants") or []:
+            if variant.get("sku"):
+                existing[str(variant["sku"])] = str(variant["id"])
+        return
     keys: list[str] = []
     for v in variants:
         for k in v["options"]:
@@ -170,7 +177,7 @@ def ensure_product(
     values = {k: sorted({str(v["options"].get(k, "-")) for v in variants}) for k in keys}
     body = {
         "title": product["name"],
-        "handle": f"tau2-{product['product_id']}",
+        "handle": handle,
         "external_id": product["product_id"],
         "status": "published",
         "shipping_profile_id": setup.profile_id,
@@ -274,6 +281,14 @@ def medusa_address(address: dict[str, str], first: str = "", last: str = "") -> 
 
 def ensure_customer(admin: MedusaAdmin, user: dict[str, Any]) -> str:
     found = admin.get("/admin/customers", email=user["email"], fields="id")["customers"]
+    if not found:  # Medusa's filter may be case-sensitive; kefu's id is in metadata
+        found = [
+            c
+            for c in admin.get("/admin/customers", q=user["email"], fields="id,email,metadata")[
+                "customers"
+            ]
+            if str(c.get("email", "")).lower() == user["email"].lower()
+        ]
     if found:
         return str(found[0]["id"])
     name = user["name"]

@@ -118,12 +118,12 @@ def _on_builtin(
             for action in actions:
                 oks.append(call_tool(session, action["name"], dict(action["arguments"]), ctx).ok)
             session.expire_all()
-            orders = {
-                o: order_record(session.get(Order, o))  # type: ignore[arg-type]
-                for o in {
-                    a["arguments"]["order_id"] for a in actions if "order_id" in a["arguments"]
-                }
-            }
+            found = [
+                session.get(Order, a["arguments"]["order_id"])
+                for a in actions
+                if "order_id" in a["arguments"]
+            ]
+            orders = {o.id: order_record(o) for o in found if o is not None}
             users = {
                 u: user_record(session.get(Customer, u))  # type: ignore[arg-type]
                 for u in {
@@ -148,7 +148,12 @@ def test_tau2_gold_actions_have_the_same_effects_at_medusa(
     order_ids = sorted(
         {a["arguments"]["order_id"] for a in actions if "order_id" in a["arguments"]}
     )
-    copies = {o: medusa.copy_order(mirror, medusa.data["orders"][o])[0] for o in order_ids}
+    # an id the store does not have (tasks 46, 47) is passed as it is: refused on both stores
+    copies = {
+        o: medusa.copy_order(mirror, medusa.data["orders"][o])[0]
+        for o in order_ids
+        if o in medusa.data["orders"]
+    }
     users = {a["arguments"]["user_id"] for a in actions if a["name"] == "modify_user_address"}
     for user_id in users:
         ensure_customer(medusa.admin, medusa.data["users"][user_id])
@@ -174,7 +179,7 @@ def test_tau2_gold_actions_have_the_same_effects_at_medusa(
         for (action, expected), on_builtin in zip(played, builtin_ok, strict=True):
             args = dict(action["arguments"])
             if "order_id" in args:
-                args["order_id"] = copies[args["order_id"]]
+                args["order_id"] = copies.get(args["order_id"], args["order_id"])
             result = call_tool(mirror, action["name"], args, ctx)
             assert result.ok == (not expected["error"]), (action, result.error)
             assert result.ok == on_builtin, (action, result.error)
