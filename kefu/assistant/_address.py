@@ -131,7 +131,7 @@ PROFILE_WORDS = re.compile(
     r"(?<!new )\b(?:default|profile|account|on file|usual|registered|saved)\b.{0,20}address"
     r"|\baddress\b.{0,25}\b(?:on (?:my |the )?(?:profile|account|file)|i have on file)"
     r"|\bone on (?:my |the )?(?:profile|account|file)\b|\bmy profile\b"
-    r"|(?:默认|账户|账号|资料|个人信息|个人|注册)(?:上|里|中)?的?(?:收货)?地址|家里的地址",
+    r"|(?:默认|账户|账号|资料|个人信息|个人|注册)(?:上|里|中)?(?:的那个|那个|的)?(?:收货)?地址|家里的地址",
     re.I,
 )
 ORDER_WORDS = re.compile(

@@ -178,6 +178,12 @@ _CONFIRM_ACTION = re.compile(
 )
 
 
+_ENDS_CONFIRMING = re.compile(
+    r"(?:^|[,，.。!！\s])(?:确认|确定|确认吧|就这样|没问题|go ahead|confirm(?:ed)?|yes(?: please)?)$",
+    re.I,
+)
+
+
 def is_yes(text: str) -> bool:
     """An explicit confirmation ("yes", "是的", "好的，确认取消", "ok go ahead") and nothing
     that contradicts or narrows it ("yes but only the lamp" is not a plain yes)."""
@@ -192,6 +198,8 @@ def is_yes(text: str) -> bool:
         return False
     if rest != norm and (not rest or rest in YES):
         return True  # "ok yes", "好的好的"
+    if _ENDS_CONFIRMING.search(norm) and not _BUT.search(norm) and not is_no(norm):
+        return True  # "好，那地址就按刚才说的改，确认": whatever leads in, it ends on a yes
     return bool(_CONFIRM_ACTION.fullmatch(rest))
 
 

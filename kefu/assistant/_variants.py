@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from kefu.assistant._flows import option_values
-from kefu.assistant._glossary import OPTION_VALUES_ZH
+from kefu.assistant._glossary import OPTION_VALUES_ZH, option_name_zh
 from kefu.catalog._words import ZH_VALUES
 
 _ZH_UNITS = (
@@ -164,8 +164,9 @@ def wanted_values(text: str, item: dict[str, Any], product: dict[str, Any]) -> d
         key_word = normalize(key).split()[-1]
         if "none" in values or "no" in values:
             none_value = "none" if "none" in values else "no"
+            names_zh = "|".join(re.escape(k) for k in {key, option_name_zh(key)} if k)
             if re.search(rf"\b(?:no|without|w/o)\s+(?:\w+\s+)?{re.escape(key_word)}", norm) or (
-                re.search(rf"(?:不要|没有|无){re.escape(key)}", text)
+                re.search(rf"(?:不要|没有|无|不带|去掉)(?:{names_zh})|(?:{names_zh})(?:也|就)?(?:不要|去掉)", text)
             ):
                 scored.append((3, 0, none_value))
         if not scored:

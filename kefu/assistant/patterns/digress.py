@@ -57,6 +57,7 @@ class Digressions:
             turn.say("confirm_again", details=flow.action["details"])
             turn.yes_no()
         elif flow.awaiting:
+            flow.slots.pop(f"_asked_{flow.awaiting}", None)  # asked again as a question, not "invalid"
             getattr(self, f"_ask_{flow.awaiting}")(turn, flow)
         return True
 
