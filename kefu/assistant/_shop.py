@@ -230,7 +230,7 @@ def follows_up(turn: Any) -> bool:
     cues = (PRICE_Q, AVAIL_Q, MORE_Q, CHEAPER, DEARER, COMPARE, OPTIONS_Q, THE_CHEAPER, BIGGER)
     if _ordinal(text) or any(c.search(text) for c in cues):
         return True
-    cat = _catalog.Catalog(turn.session, turn.lang)
+    cat = _catalog.Catalog.of(turn.session, turn.lang)
     shown = {v for v in turn.state.shown}
     products = [p for p in cat.products if any(v.id in shown for v in p.variants)]
     if cat.values_in(text, products, bare=True):  # "有没有41的", "the 4 ft one?"
@@ -269,7 +269,7 @@ def _small_talk_shopping(turn: Any) -> bool:
         return False
     if turn.state.customer_id and not SHOP_CUES.search(text):
         return False
-    q = _catalog.Catalog(turn.session, turn.lang).parse(text)
+    q = _catalog.Catalog.of(turn.session, turn.lang).parse(text)
     return bool(q.types or q.category or (q.priced and SHOP_CUES.search(text)))
 
 
@@ -283,7 +283,7 @@ def plainly_shopping(turn: Any) -> bool:
     text = u.text
     if ORDER_WORDS.search(text) or AFTER_SALES.search(text) or _ACTS.search(text):
         return False
-    q = _catalog.Catalog(turn.session, turn.lang).parse(text)
+    q = _catalog.Catalog.of(turn.session, turn.lang).parse(text)
     return bool(q.types or q.category)
 
 
@@ -455,7 +455,7 @@ def answer(turn: Any) -> bool:
         return (
             False  # a known customer naming products mid-request ("not the boots, just the lamp")
         )
-    cat = _catalog.Catalog(turn.session, lang)
+    cat = _catalog.Catalog.of(turn.session, lang)
     q = cat.parse(text, infer=not state.shown)
     if turn.u.intent in ("greeting", "thanks", "goodbye") and not (
         q.types or q.category or q.priced or GIFT.search(text) or follows_up(turn)

@@ -332,6 +332,15 @@ class Catalog:
         self._popular: dict[str, int] | None = None
         self._single: set[str] | None = None
 
+    @classmethod
+    def of(cls, session: Session, lang: str = "en") -> Catalog:
+        """The catalogue for this session, loaded once (a turn reads it several times: the
+        follow-up check, the order-work guards and the answer). Kept in ``session.info``."""
+        cache = session.info.setdefault("kefu_catalog", {})
+        if lang not in cache:
+            cache[lang] = cls(session, lang)
+        return cache[lang]
+
     # ---------------------------------------------------------------- offers
 
     def prefer(self, products: list[Product]) -> list[Product]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 ZH_VALUES: dict[str, tuple[str, ...]] = {
@@ -421,6 +422,7 @@ def zh_numerals(text: str) -> str:
     return _ZH_NUMBER.sub(repl, text)
 
 
+@functools.lru_cache(maxsize=8192)
 def normalise_units(text: str) -> str:
     """Units written as the catalogue writes them: 15寸 → 15-inch, 续航8小时 → 8 hours."""
     e = r"(?![a-z])"
