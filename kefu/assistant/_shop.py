@@ -43,6 +43,9 @@ AFTER_SALES = re.compile(
     r"坏了|坏点|坏的|破了|破损|瑕疵|故障|不能用|用不了|不工作|质量(?:太)?差|要退|想退|退掉|退回|退了|"
     r"那单|这单|单子|寄到|送到|寄给|搬家|\bbroken\b|defect|damaged|faulty|stopped working|"
     r"doesn't work|does not work|not working|arrived|i moved|ship it to|send it to|"
+    r"crackl|\bnoisy\b|rattl|\bleak|scratch|won't (?:turn on|charge|work|connect)|"
+    r"(?:doesn't|does not|won't|will not) (?:charge|turn on|connect|fit)|fell apart|"
+    r"划痕|杂音|异响|不响|漏水|漏电|充不进|开不了机|"
     r"\d+\s+\w+(?:\s+\w+)?\s+(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|blvd|way)\b",
     re.I,
 )
@@ -273,6 +276,26 @@ def _small_talk_shopping(turn: Any) -> bool:
     return bool(q.types or q.category or (q.priced and SHOP_CUES.search(text)))
 
 
+_ORDER_VOCABULARY = ("order", "ordered", "cancel", "return", "refund", "exchange", "delivery")
+
+
+def _orderish(text: str) -> bool:
+    """An order word written with a typo ("cancle", "ordr", "orderd", "refnd")."""
+    from kefu.catalog import _edits
+
+    for word in re.findall(r"[a-z]{4,}", text.lower()):
+        if word in ("older", "border", "orders", "returns"):  # real words, or ORDER_WORDS'
+            continue
+        for target in _ORDER_VOCABULARY:
+            if (
+                word != target
+                and abs(len(word) - len(target)) <= 1
+                and _edits(word, target, 1) <= 1
+            ):
+                return True
+    return False
+
+
 def plainly_shopping(turn: Any) -> bool:
     """An anonymous shopper's catalogue question (a product type or category, no order, no
     request verb) that the intent classifier may read as order work: "makeup kit for dark
@@ -280,8 +303,12 @@ def plainly_shopping(turn: Any) -> bool:
     u, state = turn.u, turn.state
     if state.customer_id or state.flow is not None or u.order_ids or u.complained:
         return False
+    if getattr(state, "pending_flow", None):
+        return False
     text = u.text
     if ORDER_WORDS.search(text) or AFTER_SALES.search(text) or _ACTS.search(text):
+        return False
+    if _orderish(text):
         return False
     q = _catalog.Catalog.of(turn.session, turn.lang).parse(text)
     return bool(q.types or q.category)
@@ -445,6 +472,12 @@ def answer(turn: Any) -> bool:
     text, lang, state = turn.u.text, turn.lang, turn.state
     if turn.u.order_ids or ORDER_WORDS.search(text) or re.search(r"phone number|电话", text):
         return False
+    if _orderish(text):  # "pls cancle my keybord ordr"
+        return False
+    if getattr(state, "pending_flow", None) and not (
+        SHOP_CUES.search(text) or PRICE_Q.search(text)
+    ):
+        return False  # "就是有手表和行李箱的那个": the order of a request waiting for identity
     if SWITCH_WORDS.search(text) and (state.customer_id or not state.shown):
         return False
     if AFTER_SALES.search(text):

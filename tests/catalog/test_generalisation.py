@@ -219,3 +219,25 @@ def test_yes_no_about_the_item_just_shown_and_the_budget_kept(demo_engine: Engin
         demo_engine, "en", "looking for a vacuum for pet hair, under 600", "what about cordless?"
     )
     assert "$561.05" in cordless.text and "$655.59" not in cordless.text  # still under $600
+
+
+def test_post_sales_messages_are_not_shopping(demo_engine: Engine) -> None:
+    # a typo-laden cancel names a product (now respelt): still not a shopping question
+    (cancel,) = _chat(demo_engine, "en", "pls cancle my keybord ordr, i orderd it by mistak")
+    assert not _shopped(cancel)
+    # a defect described after a complaint
+    (defect,) = _chat(
+        demo_engine, "en", "the bluetooth speaker. it crackles at literally any volume"
+    )
+    assert not _shopped(defect)
+    # the order of a request that waits for the customer's identity
+    _, which = _chat(demo_engine, "zh", "有个订单我不想要了", "就是有手表和行李箱的那个")
+    assert not _shopped(which)
+    # a shopper's "older brother" is not an order
+    (gift,) = _chat(demo_engine, "en", "gift ideas for my older brother under $60")
+    assert _shopped(gift)
+
+
+def _shopped(reply: Any) -> bool:
+    """Whether the shopping responder answered (its templates are shop_*)."""
+    return any(str(d.get("key", "")).startswith("shop_") for d in reply.said)
