@@ -358,7 +358,8 @@ ORDER_CONTEXT = re.compile(
 ORDER_DESCRIPTOR = re.compile(
     r"\b(?:from|in|of)?\s*(?:the|my)?\s*order (?:with|that has|containing) [^,.;]*"
     r"|\b(?:the\s+)?other\s+(?:one|order),?\s+(?:with|that has)\s+[^,.;]*"
-    r"|\b(?:the|my)\s+(?:[\w-]+\s+){1,3}order\b"
+    r"|\bthe (?:other )?order,?\s+the one (?:with|that has)\s+[^,.;]*"
+    r"|\b(?:the|my)\s+(?:(?!(?:from|in|of|on|for|to|and|with)\b)[\w-]+\s+){1,3}order\b"
     r"|[\u4e00-\u9fffA-Za-z\s]{1,10}(?:那单|那个订单|的订单)",
     re.I,
 )
@@ -389,6 +390,19 @@ def _spans(text: str, name: str) -> list[tuple[int, int]]:
             if not any(s <= m.start() < e for s, e in spans):
                 spans.append((m.start(), m.end()))
     return spans
+
+
+def _negated_names(text: str, names: set[str]) -> set[str]:
+    """The names in ``text`` that are only ever mentioned negated ("keep the X", "不退X")."""
+    out = set()
+    for name in names:
+        spans = _spans(text, name)
+        if spans and all(
+            _NEGATED_BEFORE.search(text[max(0, a - 12) : a]) or _NEGATED_AFTER.match(text[b : b + 8])
+            for a, b in spans
+        ):
+            out.add(name)
+    return out
 
 
 def edit_items(
@@ -494,13 +508,18 @@ def match_items(text: str, items: list[dict[str, Any]]) -> list[str]:
         if left_out and not named_items(head, items):
             return [i["item_id"] for i in items if i not in left_out]
     named = named_items(text, items)
-    if len(named) > 1:
-        # "the purple t-shirt from my laptop order": the laptop only says which order
+    if named and ORDER_DESCRIPTOR.search(text):
+        # "the purple t-shirt from my laptop order": the laptop only says which order; "the
+        # other order, the one with the notebook" names no item at all
         told = named_items(ORDER_DESCRIPTOR.sub(" ", text), items)
-        named = told or named
+        named = told if told or len(named) == 1 else named
     if len(named) > 1 and not ex.means_all(text) and len({i["name"] for i in named}) == 1:
         # "the canister vacuum" among two vacuums: the option values decide
         named = by_options(text, named) or named
+    if len(named) > 1:
+        # "return the toothbrush please, but keep the bookshelf": a kept item is not asked for
+        kept = _negated_names(text, {str(i["name"]) for i in named})
+        named = [i for i in named if i["name"] not in kept] or named
     if named:
         ids = [i["item_id"] for i in named]
         if len(set(ids)) < len(ids) and ONE_OF.search(text):

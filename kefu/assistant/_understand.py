@@ -46,7 +46,7 @@ _LEAD_IN = re.compile(
     re.I,
 )
 _ASKS_EN = re.compile(
-    r"^(?:how|what|what's|when|which|who|why|is there|are there|is it|are they|do i|do you|"
+    r"^(?:how|what|what'?s|wats|hows|when|which|who|why|is there|are there|is it|are they|do i|do you|"
     r"does|did|will|would|should|am i|is my|are my|can it|can they|can the)\b",
     re.I,
 )
@@ -78,7 +78,14 @@ REQUEST_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("cancel_order", re.compile(r"\bcancel|取消", re.I)),
-    ("change_address", re.compile(r"\baddress\b|地址|改寄|改送|改发到|寄到别", re.I)),
+    (
+        "change_address",
+        re.compile(
+            r"\baddress\b|地址|改寄|改送|改发到|寄到别"
+            r"|\b(?:go|goes|ship|send|deliver)\b[^.?!]{0,20}\bto\s+\d{1,6}\s+[A-Za-z]",
+            re.I,
+        ),
+    ),
     (
         "change_payment",
         re.compile(
@@ -238,10 +245,55 @@ def _request_cue(
     return intent, confidence
 
 
+_REQUEST_WORDS = (
+    "cancel", "return", "exchange", "order", "address", "refund", "payment", "change",
+    "package", "shipped", "delivered", "tracking", "please", "instead", "because",
+    "mistake", "ordered", "needed", "anymore", "broken", "wrong",
+)
+_REAL_WORDS = {"older", "odder", "cancer", "orders", "retune", "rerun", "ranged", "charge"}
+
+
+def _near(word: str, target: str) -> bool:
+    """One edit apart (a letter missing, extra, wrong or two swapped), first letter kept."""
+    if word[0] != target[0] or abs(len(word) - len(target)) > 1 or word == target:
+        return False
+    if len(word) == len(target):
+        diff = [i for i, (a, b) in enumerate(zip(word, target, strict=True)) if a != b]
+        if len(diff) == 1:
+            return True
+        i, j = diff[0], diff[-1]
+        return len(diff) == 2 and j == i + 1 and word[i] == target[j] and word[j] == target[i]
+    short, long_ = (word, target) if len(word) < len(target) else (target, word)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def fix_typos(text: str) -> str:
+    """Request words and product words typed one letter off ("pls cancle my keybord ordr")
+    spelled right, so the classifier and the rules read them; everything else is kept."""
+    from kefu.assistant._glossary import ZH_PRODUCT_NAMES
+
+    vocab = set(_REQUEST_WORDS) | {
+        w for name in ZH_PRODUCT_NAMES for w in name.lower().split() if len(w) >= 5
+    }
+
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        low = word.lower()
+        if len(low) < 4 or low in vocab or low in _REAL_WORDS:
+            return word
+        if any(low in (t + "s", t + "es", t + "d", t + "ed") for t in vocab):
+            return word  # a plural or past form of a known word, not a typo
+        hits = [t for t in vocab if _near(low, t)]
+        return hits[0] if len(hits) == 1 else word
+
+    return re.sub(r"(?<![\w@.])[A-Za-z]{4,}(?![\w@])", fix, text)
+
+
 def understand(
     text: str, fallback_language: str, known_products: list[str] | None = None
 ) -> Understanding:
     """Parse ``text`` with :mod:`kefu.nlu` and read its identifiers deterministically."""
+    text = fix_typos(text)
     language = _language(text, fallback_language)
     intent: str | None = None
     confidence = 0.0

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from kefu.assistant import _extract as ex
 from kefu.assistant._requests import read_request
 from kefu.assistant._understand import (
+    REQUEST_CUES,
     Understanding,
 )
 from kefu.assistant.turn import (
@@ -104,11 +105,12 @@ class Authentication:
         question to answer now), or neither when only identity was given.
         """
         rest = ex.strip_identity(turn.u.text)
-        if (
+        short = (
             len(ex.latin_words(rest)) < 3
             and sum(1 for ch in rest if "\u4e00" <= ch <= "\u9fff") < 4
-        ):
-            return None, None
+        )
+        if short and not any(cue.search(rest) for _, cue in REQUEST_CUES[:3]):
+            return None, None  # identity alone; "cancel order. x@y.com" still asks to cancel
         again = read_request(rest, turn.state.language)
         family = SIBLINGS.get(again.intent or "", {again.intent})
         # "exchange" and "change items" are one request told apart by the order's status

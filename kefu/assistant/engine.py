@@ -377,10 +377,11 @@ class Assistant(
                 return
             if self._switches_order(turn, state.flow) and self._correct(turn, state.flow):
                 return  # "no sorry, wrong order. the other one, with the bookshelf"
-            if state.flow.awaiting not in (None, "item_ids") and self._narrow_items(
+            if state.flow.awaiting not in (None, "item_ids") and self._correct_items(
                 turn, state.flow
             ):
-                # "actually only exchange the lamp, keep the kettle" before the confirmation
+                # "actually only exchange the lamp, keep the kettle" / "actually make it the
+                # stainless steel one" before the confirmation
                 self._advance(turn, fresh=False)
                 return
             if u.no and not self._fills_any(turn) and not self._answers_awaited(turn, state.flow):
