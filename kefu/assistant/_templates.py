@@ -137,6 +137,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "declined": {"en": "OK, I haven't changed anything.", "zh": "好的，我没有做任何更改。"},
     "done": {"en": "Done: {result}", "zh": "已完成：{result}"},
     "tool_failed": {"en": "I couldn't do that: {error}", "zh": "无法完成该操作：{error}"},
+    "store_requested": {
+        "en": "I've sent your request to the store. It isn't done yet: the store will confirm it, and I'll tell you here as soon as it does. {message}",
+        "zh": "已将您的请求发送给店铺，目前尚未完成：店铺确认后，我会在这里第一时间告诉您。{message}",
+    },
     "refused_status": {
         "en": "Order {order_id} is {status}, so it can't be {action}. {rule}",
         "zh": "订单 {order_id} 的状态是“{status}”，因此无法{action}。{rule}",

@@ -668,6 +668,11 @@ class Assistant(
             turn.state.last_refusal = f"{flow.name}: {call.error}"
             return
         data = call.data if isinstance(call.data, dict) else {}
+        if data.get("store_confirmation") == "requested":
+            # the shop queues the write (signed-webhook backend): never say it is done; the
+            # outbox posts the shop's answer to this conversation when it comes
+            turn.say("store_requested", message=str(data.get("store_message") or ""))
+            return
         s, lang = flow.slots, turn.lang
         methods = {m["id"]: m for m in turn.methods()}
         method = (
