@@ -346,7 +346,15 @@ def test_broken_or_dead_model_gives_the_template(
     cid, auth = _open(client)
     chat_server.hang_s = 10
     chat_server.responder = _parrot(lambda line: "Hello there friend, " + line.lower())
-    chat_server.script = [behaviour]
+    failed: list[bool] = []
+
+    def fail_the_wording(body: dict[str, Any]) -> None:
+        # the wording call (plain chat) fails; the message's reading (JSON) is not this test's
+        if not body.get("response_format") and not failed:
+            chat_server.script = [behaviour]
+            failed.append(True)
+
+    chat_server.on_request = fail_the_wording
     started = time.monotonic()
     deltas, reply = _stream(client, cid, auth, STATUS)
     assert time.monotonic() - started < 6
