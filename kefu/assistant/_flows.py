@@ -79,6 +79,13 @@ FLOWS: dict[str, FlowSpec] = {
     )
 }
 
+def same_request(a: str, b: str) -> bool:
+    """Whether two flow names are one request: an exchange and an item change are told apart
+    only by the order's status ("exchange it for an L" on a pending order is the item change
+    already proposed)."""
+    return a == b or {a, b} <= {"exchange_items", "change_items"}
+
+
 DEFAULT_ADDRESS_WORDS = re.compile(
     r"\b(default|profile|account|user) address\b"
     r"|\b(?:update|change|fix) (?:my )?(?:account|profile)\b"

@@ -121,6 +121,13 @@ def read_request(text: str, language: str) -> Understanding:
         u.intent in KNOWLEDGE_INTENTS and u.confidence >= SURE
     ):
         return u
+    if u.flow and u.confidence >= 0.5:
+        # an unsure reading that the request's own words confirm ("my pending order needs to go
+        # to 77 Harbor Road"): the classifier and the words agree
+        cue = next((c for name, c in REQUEST_CUES if FLOW_INTENTS.get(name) == u.flow), None)
+        if cue is not None and cue.search(bare):
+            u.confidence = CUE_SURE
+            return u
     ends_asking = re.search(r"(?:取消掉|取消吧|退掉|退了吧|换掉|改掉)[吧了！!。.]*$", bare)
     if not (WANTS_ACTION.search(bare) or _ASKS.search(bare) or ends_asking):
         return u
@@ -145,6 +152,8 @@ def _identity_only(piece: str) -> bool:
     if not (ex.emails(piece) or ex.zips(piece)):
         return False
     rest = ex.strip_identity(piece)
+    if any(cue.search(rest) for _, cue in REQUEST_CUES):
+        return False  # "x@y.com 宠物床退了": short, but a request
     han = sum(1 for ch in rest if "\u4e00" <= ch <= "\u9fff")
     return len(ex.latin_words(rest)) <= 4 and han <= 6
 

@@ -399,7 +399,7 @@ class Assistant(
                 return
             if (
                 u.flow
-                and u.flow != state.flow.name
+                and not fl.same_request(u.flow, state.flow.name)
                 and u.confidence >= 0.7
                 and not self._fills_any(turn)
                 and not self._answers_awaited(turn, state.flow)

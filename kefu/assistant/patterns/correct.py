@@ -45,7 +45,7 @@ class Corrections:
             return
         if OWN_SLOT.get(u.flow or "") in fl.FLOWS[flow.name].slots:
             pass  # "use the original card" while confirming is about this action's slot
-        elif u.flow and u.flow != flow.name and u.confidence >= 0.7:
+        elif u.flow and not fl.same_request(u.flow, flow.name) and u.confidence >= 0.7:
             state.flow = None
             self._start_flow(turn, self._flow_name(u))
             return
