@@ -137,7 +137,8 @@ PROFILE_WORDS = re.compile(
 ORDER_WORDS = re.compile(
     r"\b(?:other|another|previous|last|earlier|different)\s+order\b|\baddress\b.{0,30}\border\b"
     r"|\border\b.{0,30}\baddress\b|\bsame address\b"
-    r"|\bsame as (?:on |in |for )?(?:my |the )?\w+(?: \w+)? order\b|\blike (?:on |in )?(?:my |the )?\w+(?: \w+)? order\b"
+    r"|\bsame as (?:on |in |for )?(?:my |the )?\w+(?: \w+)? order\b"
+    r"|\blike (?:on |in )?(?:my |the )?\w+(?: \w+)? order\b"
     r"|其他订单|另一个订单|别的订单|之前的订单|订单(?:里|上)的地址|(?:跟|和|同).{1,12}(?:那单|那个订单|的订单)一样",
     re.I,
 )

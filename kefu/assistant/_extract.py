@@ -183,7 +183,8 @@ _CONFIRM_ACTION = re.compile(
 
 
 _ENDS_CONFIRMING = re.compile(
-    r"(?:^|[,，.。!！\s])(?:确认|确定|确认吧|就这样|没问题|go ahead|confirm(?:ed)?|yes(?: please)?)$",
+    r"(?:^|[,，.。!！\s])"
+    r"(?:确认|确定|确认吧|就这样|没问题|go ahead|confirm(?:ed)?|yes(?: please)?)$",
     re.I,
 )
 

@@ -79,6 +79,7 @@ FLOWS: dict[str, FlowSpec] = {
     )
 }
 
+
 def same_request(a: str, b: str) -> bool:
     """Whether two flow names are one request: an exchange and an item change are told apart
     only by the order's status ("exchange it for an L" on a pending order is the item change
@@ -405,7 +406,8 @@ def _negated_names(text: str, names: set[str]) -> set[str]:
     for name in names:
         spans = _spans(text, name)
         if spans and all(
-            _NEGATED_BEFORE.search(text[max(0, a - 12) : a]) or _NEGATED_AFTER.match(text[b : b + 8])
+            _NEGATED_BEFORE.search(text[max(0, a - 12) : a])
+            or _NEGATED_AFTER.match(text[b : b + 8])
             for a, b in spans
         ):
             out.add(name)
@@ -470,7 +472,9 @@ def _edit_by_options(
                 if len(word) < 2 or at < 0:
                     continue
                 before, after = low[max(0, at - 12) : at], low[at + len(word) : at + len(word) + 8]
-                if _NEGATED_BEFORE.search(before) or re.match(r"^\s*(?:的|那个|那件|one)?\s*(?:不换|不退|不要|不用|也不)", after):
+                if _NEGATED_BEFORE.search(before) or re.match(
+                    r"^\s*(?:的|那个|那件|one)?\s*(?:不换|不退|不要|不用|也不)", after
+                ):
                     drop.append(item["item_id"])
                 else:
                     keep.append(item["item_id"])

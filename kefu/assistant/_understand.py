@@ -46,13 +46,17 @@ _LEAD_IN = re.compile(
     re.I,
 )
 _ASKS_EN = re.compile(
-    r"^(?:how|what|what'?s|wats|hows|when|which|who|why|is there|are there|is it|are they|do i|do you|"
+    r"^(?:how|what|what'?s|wats|hows|when|which|who|why|is there|are there|is it|are they|"
+    r"do i|do you|"
     r"does|did|will|would|should|am i|is my|are my|can it|can they|can the)\b",
     re.I,
 )
-_ASKS_ZH = re.compile(r"多久|多长时间|几天|多少天|怎么|如何|是否|谁(?:付|出|承担)|[吗呢][？?。.!！]*$|有没有")
+_ASKS_ZH = re.compile(
+    r"多久|多长时间|几天|多少天|怎么|如何|是否|谁(?:付|出|承担)|[吗呢][？?。.!！]*$|有没有"
+)
 _ABOUT_AN_ORDER = re.compile(
-    r"#?\bW\d{7}\b|\b(?:where|what)(?:'s| is) my\b|\bmy (?:order|package|parcel|shipment|delivery)\b"
+    r"#?\bW\d{7}\b|\b(?:where|what)(?:'s| is) my\b"
+    r"|\bmy (?:order|package|parcel|shipment|delivery)\b"
     r"|我的(?:订单|包裹|快递)(?:到|在)|到哪|发货了吗",
     re.I,
 )
@@ -63,12 +67,16 @@ def asks_store_question(text: str) -> bool:
     shipping?", "how long would the money take to get back to my card?", 退到礼品卡多久到账？),
     not a request to act on an order ("can I get it in XL?", "where is my order?")."""
     body = _LEAD_IN.sub("", text.strip())
-    obliged = re.match(r"(?:do|would|will|should) i (?:really |still |also )?(?:need|have) to\b", body, re.I)
+    obliged = re.match(
+        r"(?:do|would|will|should) i (?:really |still |also )?(?:need|have) to\b", body, re.I
+    )
     if not body or (WANTS_ACTION.search(body) and not obliged) or _ABOUT_AN_ORDER.search(body):
         return False
     if re.search(r"[\u4e00-\u9fff]", body):
         return bool(_ASKS_ZH.search(body)) or body.rstrip().endswith(("?", "？"))
     return bool(_ASKS_EN.match(body)) and not re.match(r"(?:can|could) (?:i|you)\b", body, re.I)
+
+
 REQUEST_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("exchange_items", re.compile(r"\bexchang|\bswap|换货|调换|换一个|换个|换成", re.I)),
     (
@@ -96,8 +104,11 @@ REQUEST_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "order_status",
         re.compile(
-            r"\btrack|where(?:'s| is) my|\bshipped (?:yet|already)\b|\bhas (?:it|my [\w\s]{1,30}) (?:shipped|arrived|been (?:sent|shipped|delivered))\b|\bwhere\b.{0,40}\b(?:order|package|parcel)\b"
-            r"|\bstatus of\b|到哪|物流|快递到|发货了吗|发货没|发货了没|发了没|发出了吗|寄出了吗|寄出来了吗",
+            r"\btrack|where(?:'s| is) my|\bshipped (?:yet|already)\b"
+            r"|\bhas (?:it|my [\w\s]{1,30}) (?:shipped|arrived|been (?:sent|shipped|delivered))\b"
+            r"|\bwhere\b.{0,40}\b(?:order|package|parcel)\b"
+            r"|\bstatus of\b|到哪|物流|快递到|发货了吗|发货没|发货了没|发了没|发出了吗"
+            r"|寄出了吗|寄出来了吗",
             re.I,
         ),
     ),
@@ -176,7 +187,8 @@ _ASKED = re.compile(
 
 
 _OWNED = re.compile(
-    r"\b(?:i|we)\s+(?:just\s+)?(?:got|bought|received|ordered|purchased)\b|\bthe (?:one|\w+) i (?:got|bought|received|ordered)\b"
+    r"\b(?:i|we)\s+(?:just\s+)?(?:got|bought|received|ordered|purchased)\b"
+    r"|\bthe (?:one|\w+) i (?:got|bought|received|ordered)\b"
     r"|我买的|买的那|收到的|到手的|我(?:上次|之前)?(?:买|收到|下单)了|订单里的|我那个|我那件|我那双",
     re.I,
 )
@@ -246,9 +258,27 @@ def _request_cue(
 
 
 _REQUEST_WORDS = (
-    "cancel", "return", "exchange", "order", "address", "refund", "payment", "change",
-    "package", "shipped", "delivered", "tracking", "please", "instead", "because",
-    "mistake", "ordered", "needed", "anymore", "broken", "wrong",
+    "cancel",
+    "return",
+    "exchange",
+    "order",
+    "address",
+    "refund",
+    "payment",
+    "change",
+    "package",
+    "shipped",
+    "delivered",
+    "tracking",
+    "please",
+    "instead",
+    "because",
+    "mistake",
+    "ordered",
+    "needed",
+    "anymore",
+    "broken",
+    "wrong",
 )
 _REAL_WORDS = {"older", "odder", "cancer", "orders", "retune", "rerun", "ranged", "charge"}
 

@@ -50,6 +50,8 @@ _UNITS = (
 )
 _NUMBER_UNIT = re.compile(r"(\d+(?:\.\d+)?)\s*-?\s*(" + "|".join(p for p, _ in _UNITS) + r")", re.I)
 _SPELLING = {"gray": "grey", "colour": "color", "full-size": "full size", "fullsize": "full size"}
+
+
 def _zh_readings() -> list[tuple[str, str]]:
     """Chinese option words and every English value they may stand for ("中号" is M for a
     shirt and medium for a pet bed), longest words first. The words the bot itself shows
@@ -58,8 +60,8 @@ def _zh_readings() -> list[tuple[str, str]]:
     for en, zh in OPTION_VALUES_ZH.items():
         if len(zh) >= 2 and not zh.isascii():
             readings.setdefault(zh, []).append(en)
-    for zh, en in ZH_VALUES.items():
-        for value in [en] if isinstance(en, str) else list(en or ()):
+    for zh, values in ZH_VALUES.items():
+        for value in [values] if isinstance(values, str) else list(values or ()):
             if value not in readings.setdefault(zh, []):
                 readings[zh].append(value)
     return sorted(
@@ -166,7 +168,10 @@ def wanted_values(text: str, item: dict[str, Any], product: dict[str, Any]) -> d
             none_value = "none" if "none" in values else "no"
             names_zh = "|".join(re.escape(k) for k in {key, option_name_zh(key)} if k)
             if re.search(rf"\b(?:no|without|w/o)\s+(?:\w+\s+)?{re.escape(key_word)}", norm) or (
-                re.search(rf"(?:不要|没有|无|不带|去掉)(?:{names_zh})|(?:{names_zh})(?:也|就)?(?:不要|去掉)", text)
+                re.search(
+                    rf"(?:不要|没有|无|不带|去掉)(?:{names_zh})|(?:{names_zh})(?:也|就)?(?:不要|去掉)",
+                    text,
+                )
             ):
                 scored.append((3, 0, none_value))
         if not scored:

@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 
 
 _THAT_ONE = re.compile(
-    r"按(?:刚才|你)?说的|就(?:用)?(?:这个|那个|它)|就这个地址|that one|the one you (?:showed|listed|mentioned)"
+    r"按(?:刚才|你)?说的|就(?:用)?(?:这个|那个|它)|就这个地址|that one"
+    r"|the one you (?:showed|listed|mentioned)"
     r"|(?:use|go with) (?:that|it)\b",
     re.I,
 )

@@ -83,9 +83,15 @@ def test_half_zip_in_a_request_is_not_an_identity_word() -> None:
 @pytest.mark.parametrize(
     ("text", "intent"),
     [
-        ("the navy fleece i got is way too small (XS). can I get it in XL instead?", "exchange_items"),
+        (
+            "the navy fleece i got is way too small (XS). can I get it in XL instead?",
+            "exchange_items",
+        ),
         ("电子书阅读器屏幕有好几个坏点，我要退", "return_items"),
-        ("can i pay for my tea kettle order with my gift card instead of paypal?", "change_payment"),
+        (
+            "can i pay for my tea kettle order with my gift card instead of paypal?",
+            "change_payment",
+        ),
     ],
 )
 def test_requests_in_so_many_words_are_read_as_those_requests(text: str, intent: str) -> None:
@@ -124,7 +130,9 @@ def test_items_beside_an_order_descriptor(db: dict[str, Any]) -> None:
 
 def test_an_item_named_by_a_word_beside_one_named_in_full(db: dict[str, Any]) -> None:
     items = db["orders"]["#W5416052"]["items"]
-    names = [i["name"] for i in fl.named_items("the cycling helmet and the earbuds I bought", items)]
+    names = [
+        i["name"] for i in fl.named_items("the cycling helmet and the earbuds I bought", items)
+    ]
     assert names == ["Cycling Helmet", "Wireless Earbuds"]
 
 
@@ -165,9 +173,7 @@ def test_no_backlight_in_chinese_is_the_none_value(db: dict[str, Any]) -> None:
 
 
 def test_a_variant_is_picked_among_the_closest_ones_offered(db: dict[str, Any]) -> None:
-    item = next(
-        i for i in db["orders"]["#W9933266"]["items"] if i["name"] == "Yoga Mat"
-    )
+    item = next(i for i in db["orders"]["#W9933266"]["items"] if i["name"] == "Yoga Mat")
     product = db["products"][item["product_id"]]
     pink = [
         vid

@@ -48,7 +48,7 @@ class Digressions:
             return False
         if worded:
             # a question by its wording only: answered when the store's documents know it
-            hits, confident = self._search_knowledge(u.text, turn.lang)
+            _, confident = self._search_knowledge(u.text, turn.lang)
             if not confident:
                 return False
         self._knowledge(turn, offer_handoff=False)
@@ -57,7 +57,9 @@ class Digressions:
             turn.say("confirm_again", details=flow.action["details"])
             turn.yes_no()
         elif flow.awaiting:
-            flow.slots.pop(f"_asked_{flow.awaiting}", None)  # asked again as a question, not "invalid"
+            flow.slots.pop(
+                f"_asked_{flow.awaiting}", None
+            )  # asked again as a question, not "invalid"
             getattr(self, f"_ask_{flow.awaiting}")(turn, flow)
         return True
 

@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_TAIL = re.compile(r"[\s,]*\b(?:anyway|anyways|though|then|btw|by the way|please|pls)\b[\s?!.]*$", re.I)
+_TAIL = re.compile(
+    r"[\s,]*\b(?:anyway|anyways|though|then|btw|by the way|please|pls)\b[\s?!.]*$", re.I
+)
 
 
 class KnowledgeResponder:
