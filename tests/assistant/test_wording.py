@@ -344,7 +344,7 @@ def test_broken_or_dead_model_gives_the_template(
 ) -> None:
     client = converse(sqlite_tau2_engine, timeout_s=2.0)
     cid, auth = _open(client)
-    chat_server.hang_s = 10
+    chat_server.hang_s = 30
     chat_server.responder = _parrot(lambda line: "Hello there friend, " + line.lower())
     failed: list[bool] = []
 
@@ -357,7 +357,9 @@ def test_broken_or_dead_model_gives_the_template(
     chat_server.on_request = fail_the_wording
     started = time.monotonic()
     deltas, reply = _stream(client, cid, auth, STATUS)
-    assert time.monotonic() - started < 6
+    # far below the 30 s hang: the 2 s timeouts (message reading, then wording) cut it short;
+    # the slack is for a loaded 2-core CI machine, not a speed target
+    assert time.monotonic() - started < 15
     assert deltas == reply["text"] == _stored(client, cid, auth)
     _assert_checked(deltas, reply)
     if behaviour != "break":

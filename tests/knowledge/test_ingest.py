@@ -48,6 +48,7 @@ def test_demo_documents_ingest_with_sections_and_citations(kb: KnowledgeBase) ->
         "faq.zh.md",
         "faq.csv",
         "shipping.en.html",
+        "shipping.zh.md",
     }
     assert all(r.status == "added" and r.chunks > 3 for r in report.results)
 
