@@ -208,7 +208,9 @@
   }
   async function send(text) {
     text = (text || "").trim();
-    if (!text || !conv) return;
+    if (!text) return;
+    if (!conv) await opened;
+    if (!conv) return;
     input.value = "";
     bubble("customer", text);
     const clientId = uuid();
@@ -241,6 +243,7 @@
   document.getElementById("human").addEventListener("click", () => send(UI[lang].humanText));
   document.getElementById("lang").addEventListener("click", () => { lang = lang === "zh" ? "en" : "zh"; applyLang(); });
   applyLang();
-  openConversation().catch(() => bubble("system", UI[lang].failed));
+  // a message typed before the conversation is open waits for it instead of being dropped
+  const opened = openConversation().catch(() => bubble("system", UI[lang].failed));
   window.kefuChat = { send, state: () => ({ conv, lastSeq, handoffState }) };
 })();
