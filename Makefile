@@ -49,6 +49,7 @@ system-deps:
 ## llm: llama-cpp-python (built once into build/wheels) and the 0.5B model (optional for demo)
 llm: venv
 	./scripts/build-llama.sh
+	$(BIN)/pip install -q "starlette-context==0.3.6"  # llama_cpp.server's one extra (the slow test serves the model with it)
 	$(BIN)/kefu llm fetch 0.5b
 
 lint: dev-venv
