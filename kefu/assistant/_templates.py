@@ -138,8 +138,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "done": {"en": "Done: {result}", "zh": "已完成：{result}"},
     "tool_failed": {"en": "I couldn't do that: {error}", "zh": "无法完成该操作：{error}"},
     "store_requested": {
-        "en": "I've sent your request to the store. It isn't done yet: the store will confirm it, and I'll tell you here as soon as it does. {message}",
-        "zh": "已将您的请求发送给店铺，目前尚未完成：店铺确认后，我会在这里第一时间告诉您。{message}",
+        "en": "I've sent your request to the store: it isn't done until the store confirms it. {message}",
+        "zh": "已将您的请求发送给店铺，目前尚未完成，店铺确认后才算办好。{message}",
     },
     "refused_status": {
         "en": "Order {order_id} is {status}, so it can't be {action}. {rule}",
