@@ -35,6 +35,7 @@ def test_zh_shopper_under_a_price_then_that_one_in_yuan(
     # the Chinese store's earbuds: ¥199 is the only variant under ¥200
     assert "¥199" in first and "$" not in first
     expect(page.locator(".product-card").last).to_contain_text("无线蓝牙耳机")
+    expect(page.locator(".product-card").last).to_contain_text("¥199")  # the card's currency
     second = _say(page, "那个多少钱")
     assert "¥199" in second and "$" not in second
     assert "邮箱" not in first + second and "邮编" not in first + second

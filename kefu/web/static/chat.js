@@ -73,7 +73,8 @@
       } else if (card.type === "product") {
         const box = el("div", "card product-card");
         box.appendChild(el("h3", null, d.name || d.product_id));
-        if (d.price) box.appendChild(el("div", null, t.price + ": " + d.price));
+        // the price as the shop shows it, with its currency (¥199.00), else the bare number
+        if (d.price_text || d.price) box.appendChild(el("div", null, t.price + ": " + (d.price_text || d.price)));
         if (d.reason) box.appendChild(el("div", "muted", t.because + ": " + d.reason));
         log.appendChild(box);
       } else if (card.type === "handoff") {
