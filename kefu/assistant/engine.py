@@ -29,6 +29,7 @@ from kefu.assistant._templates import label, t
 from kefu.assistant._understand import (
     KNOWLEDGE_INTENTS,
     Understanding,
+    asks_store_question,
     understand,
 )
 from kefu.assistant.auth import Authentication
@@ -357,7 +358,24 @@ class Assistant(
         turn.previous_offer = state.offer_handoff
         state.offer_handoff = None
         needs_identity = not state.customer_id and self._name_in(turn) is not None
-        if u.emails or u.zips or state.pending_slots.get("name") or needs_identity:
+        identity = u.emails or u.zips or state.pending_slots.get("name") or needs_identity
+        if (
+            state.pending_flow
+            and not state.customer_id
+            and not identity
+            and not (
+                u.flow and not fl.same_request(u.flow, state.pending_flow) and u.confidence >= 0.7
+            )
+            and not (u.intent in KNOWLEDGE_INTENTS and u.confidence >= 0.7)
+            and not asks_store_question(u.text)
+            and not u.no
+        ):
+            # "就是有手表和行李箱的那个", "买错了" while the request waits for login: more
+            # about that request, kept for when the customer is known
+            state.pending_text = f"{state.pending_text or ''} {u.text}".strip()
+            turn.say("ask_auth")
+            return
+        if identity:
             decided = self._authenticate(turn)
             if state.customer_id and state.flow is None and state.pending_flow is None:
                 request, rest = self._request_beside_identity(turn)

@@ -185,3 +185,14 @@ def test_a_variant_is_picked_among_the_closest_ones_offered(db: dict[str, Any]) 
     offered = _variants.choose("ok the 5mm pink one then", item, product, shown=pink[:1])
     assert without.variant_id is None  # not every option the customer has is kept
     assert offered.variant_id == pink[0]
+
+
+def test_what_the_customer_adds_before_login_is_kept_for_the_request(assistant: Any) -> None:
+    """The order and the reason told while the request waits for login are used after it."""
+    cid = assistant.start(language="zh")
+    first = assistant.handle(cid, "有个订单我不想要了").text
+    assert "邮箱" in first
+    assert "邮箱" in assistant.handle(cid, "就是有手表和行李箱的那个").text  # no product list
+    assistant.handle(cid, "买错了")
+    confirm = assistant.handle(cid, "哦对，我叫 Sophia Hernandez，邮编 76197").text
+    assert "#W4614740" in confirm and "误下单" in confirm
