@@ -181,17 +181,7 @@ def _with_local(scripts: list[Any], mode: str) -> str:
             model = load_llm()
         except LLMUnavailable as exc:
             return f"task success ({mode}): not measured/{total} (local model unavailable: {exc})"
-        suite = Suite(llm=model)
-        passed = turns = decided = 0
-        for script in scripts:
-            outcome = suite.run(script)
-            passed += outcome.passed
-            turns += len(outcome.transcript)
-            decided += outcome.model_turns
-            if not outcome.passed:
-                console.print(
-                    f"FAIL ({mode}) {script.id}: {'; '.join(outcome.failures)}", markup=False
-                )
+        passed, turns, decided = _play(Suite(llm=model), scripts, f"FAIL ({mode})")
         typer.echo(f"  {mode}: turns the model decided: {decided}/{turns}")
         return f"task success ({mode}): {passed}/{total}"
     finally:
@@ -202,6 +192,19 @@ def _with_local(scripts: list[Any], mode: str) -> str:
                 os.environ[key] = value
         get_settings.cache_clear()
         reset_llm()
+
+
+def _play(suite: Any, scripts: list[Any], fail: str) -> tuple[int, int, int]:
+    """Play each script; print the failures. Returns (passed, turns, turns the model decided)."""
+    passed = turns = decided = 0
+    for script in scripts:
+        outcome = suite.run(script)
+        passed += outcome.passed
+        turns += len(outcome.transcript)
+        decided += outcome.model_turns
+        if not outcome.passed:
+            console.print(f"{fail} {script.id}: {'; '.join(outcome.failures)}", markup=False)
+    return passed, turns, decided
 
 
 def _with_model(scripts: list[Any]) -> str:
@@ -218,17 +221,7 @@ def _with_model(scripts: list[Any]) -> str:
         return f"task success with model: not measured/{total} ({why})"
     from kefu.assistant.eval.harness import Suite
 
-    suite = Suite(llm=llm)
-    passed = turns = decided = 0
-    for script in scripts:
-        outcome = suite.run(script)
-        passed += outcome.passed
-        turns += len(outcome.transcript)
-        decided += outcome.model_turns
-        if not outcome.passed:
-            console.print(
-                f"[red]FAIL (model)[/red] {script.id}: {'; '.join(outcome.failures)}", markup=True
-            )
+    passed, turns, decided = _play(Suite(llm=llm), scripts, "FAIL (model)")
     typer.echo(f"  turns the model decided: {decided}/{turns}")
     return f"task success with model: {passed}/{total}"
 
