@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 import re
@@ -297,14 +298,20 @@ def _near(word: str, target: str) -> bool:
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
+@functools.cache
+def _typo_vocabulary() -> frozenset[str]:
+    """The words typos are corrected to: request words and the catalogue's product words."""
+    from kefu.assistant._glossary import ZH_PRODUCT_NAMES
+
+    return frozenset(_REQUEST_WORDS) | {
+        w for name in ZH_PRODUCT_NAMES for w in name.lower().split() if len(w) >= 5
+    }
+
+
 def fix_typos(text: str) -> str:
     """Request words and product words typed one letter off ("pls cancle my keybord ordr")
     spelled right, so the classifier and the rules read them; everything else is kept."""
-    from kefu.assistant._glossary import ZH_PRODUCT_NAMES
-
-    vocab = set(_REQUEST_WORDS) | {
-        w for name in ZH_PRODUCT_NAMES for w in name.lower().split() if len(w) >= 5
-    }
+    vocab = _typo_vocabulary()
 
     def fix(m: re.Match[str]) -> str:
         word = m.group(0)
