@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from kefu.assistant._flows import FLOWS
+from kefu.assistant.flows import FLOWS
 from kefu.handoff import HandoffReason
 
 log = logging.getLogger(__name__)
@@ -33,20 +33,6 @@ class ProposedCommand:
     kind: str
     argument: str | None = None
 
-
-FLOW_HELP = {
-    "order_status": "where an order is, its status or tracking",
-    "refund_status": "whether a refund already issued has arrived",
-    "account": "show the customer's account details",
-    "cancel_order": "cancel an order that has not shipped",
-    "change_address": "change where a pending order ships",
-    "change_default_address": "change the address saved on the account",
-    "change_payment": "pay a pending order with another method",
-    "change_items": "swap items of a pending order for another size or colour",
-    "return_items": "send delivered items back to get the money back",
-    "exchange_items": "swap delivered items for another size or colour",
-}
-"""What each flow is for, in the menu: the flow names alone read alike to a small model."""
 
 KNOWLEDGE_LIKE = {
     "shipping_policy",
@@ -74,7 +60,7 @@ def _menu(candidates: dict[str, str] | None = None) -> list[Any]:
         Command(
             name="start_flow",
             description="The customer asks about or wants to change their orders, items, payment, address or account. Flows: "
-            + "; ".join(f"{f}: {FLOW_HELP[f]}" for f in flows if f in FLOW_HELP)
+            + "; ".join(f"{f}: {FLOWS[f].description}" for f in flows if f in FLOWS)
             + ".",
             parameters={
                 "type": "object",

@@ -1,83 +1,19 @@
-"""Flows: the slots each order request needs and how they are filled from a message.
+"""How a request's slots are read from a message, and how its records are worded.
 
-Each flow maps to one order tool. Slots are filled from exact identifiers, ordinals and
-catalogue option values found in the message; the action shown for confirmation is built
-only from the tool's own records (order, products, payment methods), never from free text.
+The requests themselves are in :mod:`kefu.assistant.flows`, one module each. Slots are
+filled from exact identifiers, ordinals and catalogue option values found in the message;
+the action shown for confirmation is built only from the tool's own records (order,
+products, payment methods), never from free text.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from kefu.assistant import _extract as ex
 from kefu.assistant._glossary import english_names
-
-
-@dataclass(frozen=True)
-class FlowSpec:
-    """A request the assistant can carry out: its slots, tool and allowed order statuses."""
-
-    name: str
-    slots: tuple[str, ...]
-    tool: str | None
-    statuses: str | None = None
-    action: str = ""
-
-
-FLOWS: dict[str, FlowSpec] = {
-    s.name: s
-    for s in (
-        FlowSpec("order_status", ("order_id",), None),
-        FlowSpec("refund_status", ("order_id",), None),
-        FlowSpec("account", (), None),
-        FlowSpec(
-            "cancel_order",
-            ("order_id", "reason"),
-            "cancel_pending_order",
-            "cancellable_statuses",
-            "cancel",
-        ),
-        FlowSpec(
-            "change_address",
-            ("order_id", "address"),
-            "modify_pending_order_address",
-            "address_modifiable_statuses",
-            "change the shipping address of",
-        ),
-        FlowSpec("change_default_address", ("address",), "modify_user_address"),
-        FlowSpec(
-            "change_payment",
-            ("order_id", "payment_method_id"),
-            "modify_pending_order_payment",
-            "payment_modifiable_statuses",
-            "change the payment method of",
-        ),
-        FlowSpec(
-            "change_items",
-            ("order_id", "item_ids", "new_item_ids", "payment_method_id"),
-            "modify_pending_order_items",
-            "items_modifiable_statuses",
-            "modify items of",
-        ),
-        FlowSpec(
-            "return_items",
-            ("order_id", "item_ids", "payment_method_id"),
-            "return_delivered_order_items",
-            "returnable_statuses",
-            "return items of",
-        ),
-        FlowSpec(
-            "exchange_items",
-            ("order_id", "item_ids", "new_item_ids", "payment_method_id"),
-            "exchange_delivered_order_items",
-            "exchangeable_statuses",
-            "exchange items of",
-        ),
-    )
-}
 
 
 def same_request(a: str, b: str) -> bool:

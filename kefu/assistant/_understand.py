@@ -146,8 +146,24 @@ class Understanding:
 
     @property
     def flow(self) -> str | None:
-        """The flow this message's intent starts, if any."""
-        return FLOW_INTENTS.get(self.intent or "")
+        """The flow this message's intent starts, if any (a store's own flow by its name)."""
+        found = FLOW_INTENTS.get(self.intent or "")
+        if found is None and self.intent and _is_store_flow(self.intent):
+            return self.intent
+        return found
+
+
+def _is_store_flow(name: str) -> bool:
+    from kefu.assistant.flows import BUILT_IN, FLOWS
+
+    return name in FLOWS and name not in BUILT_IN
+
+
+def _store_flow(text: str) -> str | None:
+    """The store's own request the message asks for in the words the store gave."""
+    from kefu.assistant.flows import matching
+
+    return matching(text)
 
 
 def _language(text: str, fallback: str) -> str:
@@ -375,8 +391,11 @@ def understand(
         asked = _complaint_request(text)
         if asked is not None:
             intent, confidence, complained = asked, CUE_SURE, True
+    store = _store_flow(text)
+    if store is not None:
+        intent, confidence = store, max(confidence, 0.9)  # the store's words for its request
     if (
-        intent in FLOW_INTENTS
+        (intent in FLOW_INTENTS or intent == store)
         and POLICY_WORDS.search(text)
         and not ex.order_ids(text)
         and not WANTS_ACTION.search(text)

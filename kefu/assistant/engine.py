@@ -12,20 +12,18 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from kefu.assistant import _extract as ex
 from kefu.assistant import _flows as fl
 from kefu.assistant import _requests, _shop
 from kefu.assistant._phrase import Prepared, phrase_answer
 from kefu.assistant._reply import Card, Reply
 from kefu.assistant._state import DialogueState, FlowState
-from kefu.assistant._templates import label, t
+from kefu.assistant._templates import t
 from kefu.assistant._understand import (
     KNOWLEDGE_INTENTS,
     Understanding,
@@ -34,6 +32,7 @@ from kefu.assistant._understand import (
 )
 from kefu.assistant.auth import Authentication
 from kefu.assistant.commands_model import model_queued, model_reading
+from kefu.assistant.flows import FLOWS, load_store_flows, order_card
 from kefu.assistant.patterns.clarify import Clarification
 from kefu.assistant.patterns.correct import Corrections
 from kefu.assistant.patterns.digress import Digressions
@@ -61,10 +60,8 @@ from kefu.store.db import session_factory, write_gate, writer_engine
 from kefu.store.models import (
     Conversation,
     Customer,
-    Fulfillment,
     HandoffState,
     Message,
-    Order,
 )
 
 log = logging.getLogger(__name__)
@@ -98,6 +95,7 @@ class Assistant(
             get_settings().llm_phrase_answers if phrase_answers is None else phrase_answers
         )
         self._sessions = session_factory(writer_engine(engine))
+        load_store_flows()  # the store's own requests (KEFU_STORE_FLOWS, kefu.flows plugins)
         self._reads = session_factory(engine)
 
     # ------------------------------------------------------------------ conversations
@@ -408,10 +406,10 @@ class Assistant(
                 turn.say("declined")
                 return
             own = OWN_SLOT.get(u.flow or "")
-            if own in fl.FLOWS[state.flow.name].slots:
+            if own in FLOWS[state.flow.name].slots:
                 # "use paypal for the difference" inside an exchange: this request's slot
                 old = state.flow.slots.pop(own, None)
-                if not getattr(self, f"_fill_{own}")(turn, state.flow, False) and old:
+                if not self._fill(own, turn, state.flow, False) and old:
                     state.flow.slots[own] = old
                 self._advance(turn, fresh=False)
                 return
@@ -530,17 +528,13 @@ class Assistant(
             return
         request, state.pending_text = state.pending_text or turn.u.text, None
         state.flow = FlowState(name=name, request=request)
-        if name == "account":
-            self._account(turn)
-            state.flow = None
-            return
         self._advance(turn, fresh=True)
 
     def _advance(self, turn: Turn, *, fresh: bool) -> None:
         """Fill what the message gives, ask for the next missing slot, or show the action."""
         flow = turn.state.flow
         assert flow is not None
-        spec = fl.FLOWS[flow.name]
+        spec = FLOWS[flow.name]
         named = turn.u.order_ids
         if named and flow.slots.get("order_id") and flow.slots["order_id"] not in named:
             # another order named mid-request: it replaces the one picked before
@@ -549,25 +543,25 @@ class Assistant(
         while True:
             # the order's status may turn the request into another one (退掉: cancel or
             # return), so the slots still missing are read again after every fill
-            spec = fl.FLOWS[flow.name]
+            spec = FLOWS[flow.name]
             missing = [s for s in spec.slots if s not in flow.slots]
             if not missing:
                 break
             slot = missing[0]
-            filled = getattr(self, f"_fill_{slot}")(turn, flow, fresh)
+            filled = self._fill(slot, turn, flow, fresh)
             if turn.state.flow is not None and slot not in flow.slots:
                 filled = False  # a filler that fills nothing must not loop
             if not filled:
                 if turn.state.flow is None or turn.conv.handoff_state is not HandoffState.BOT:
                     return
                 flow.awaiting = slot
-                getattr(self, f"_ask_{slot}")(turn, flow)
+                self._ask(slot, turn, flow)
                 return
             if turn.state.flow is None:
                 return
         flow.awaiting = None
         if spec.tool is None:
-            self._read_flow(turn, flow)
+            spec.read(turn, flow)
             turn.state.flow = None
             return
         self._propose(turn, flow)
@@ -580,102 +574,15 @@ class Assistant(
 
     def _propose(self, turn: Turn, flow: FlowState) -> None:
         """Build the exact tool call from the records and ask for an explicit yes."""
-        spec = fl.FLOWS[flow.name]
+        spec = FLOWS[flow.name]
         assert spec.tool is not None
-        args, details = self._action(turn, flow)
+        args, details = spec.propose(turn, flow)
         if args is None:
             return
         flow.action = {"tool": spec.tool, "args": args, "details": details}
         flow.confirming = True
         turn.say("confirm", details=details)
         turn.yes_no()
-
-    def _action(self, turn: Turn, flow: FlowState) -> tuple[dict[str, Any] | None, str]:
-        s, lang, name = flow.slots, turn.lang, flow.name
-        order = turn.order(s["order_id"]) if "order_id" in s else None
-        methods = {m["id"]: m for m in turn.methods()}
-        method = (
-            fl.describe_method(methods[s["payment_method_id"]], lang)
-            if "payment_method_id" in s
-            else ""
-        )
-        total = sum(Decimal(str(i["price"])) for i in (order or {}).get("items", []))
-        if name == "cancel_order":
-            items = (
-                ", ".join(fl.product_name(i["name"], lang) for i in order["items"]) if order else ""
-            )
-            reason = label(s["reason"], lang)
-            args = {"order_id": s["order_id"], "reason": s["reason"]}
-            return args, t(
-                "details_cancel_order",
-                lang,
-                order_id=s["order_id"],
-                items=items,
-                reason=reason,
-                total=fl.money(total),
-            )
-        if name in ("change_address", "change_default_address"):
-            addr = ex.Address(**s["address"])
-            if name == "change_address":
-                args = {"order_id": s["order_id"], **addr.as_args()}
-                return args, t(
-                    "details_change_address", lang, order_id=s["order_id"], address=str(addr)
-                )
-            args = {"user_id": turn.state.customer_id, **addr.as_args()}
-            return args, t("details_change_default_address", lang, address=str(addr))
-        if name == "change_payment":
-            args = {"order_id": s["order_id"], "payment_method_id": s["payment_method_id"]}
-            return args, t(
-                "details_change_payment",
-                lang,
-                order_id=s["order_id"],
-                total=fl.money(total),
-                method=method,
-            )
-        assert order is not None
-        by_id = {i["item_id"]: i for i in order["items"]}
-        if name == "return_items":
-            amount = sum(Decimal(str(by_id[i]["price"])) for i in s["item_ids"])
-            items = ", ".join(fl.item_label(by_id[i], lang) for i in s["item_ids"])
-            args = {
-                "order_id": s["order_id"],
-                "item_ids": s["item_ids"],
-                "payment_method_id": s["payment_method_id"],
-            }
-            return args, t(
-                "details_return_items",
-                lang,
-                order_id=s["order_id"],
-                items=items,
-                amount=fl.money(amount),
-                method=method,
-            )
-        changes, difference = [], Decimal("0")
-        for old, new in zip(s["item_ids"], s["new_item_ids"], strict=True):
-            item = by_id[old]
-            product = turn.product(item["product_id"]) or {}
-            variant = product.get("variants", {}).get(new, {})
-            difference += Decimal(str(variant.get("price", 0))) - Decimal(str(item["price"]))
-            new_label = fl.item_label(
-                {"name": item["name"], "options": variant.get("options", {})}, lang
-            )
-            arrow = " → " if lang == "zh" else " to "
-            changes.append(f"{fl.item_label(item, lang)}{arrow}{new_label}")
-        args = {
-            "order_id": s["order_id"],
-            "item_ids": s["item_ids"],
-            "new_item_ids": s["new_item_ids"],
-            "payment_method_id": s["payment_method_id"],
-        }
-        key = "details_change_items" if name == "change_items" else "details_exchange_items"
-        return args, t(
-            key,
-            lang,
-            order_id=s["order_id"],
-            changes="; ".join(changes),
-            difference=fl.money(difference),
-            method=method,
-        )
 
     def _execute(self, turn: Turn, flow: FlowState) -> None:
         assert flow.action is not None
@@ -703,135 +610,9 @@ class Assistant(
             "status": fl.status_label(str(data.get("status", "")), lang),
             "method": method,
         }
-        if flow.name == "cancel_order":
-            facts["total"] = fl.money(sum(Decimal(str(i["price"])) for i in data.get("items", [])))
-        elif flow.name in ("change_address", "change_default_address"):
-            facts["address"] = str(ex.Address(**s["address"]))
-        elif flow.name == "return_items":
-            by_id = {i["item_id"]: i for i in data.get("items", [])}
-            facts["amount"] = fl.money(
-                sum(Decimal(str(by_id[i]["price"])) for i in s["item_ids"] if i in by_id)
-            )
-        elif flow.name in ("change_items", "exchange_items"):
-            diff = data.get("exchange_price_difference")
-            if diff is None:
-                diff = self._price_difference(turn, s)
-            facts["difference"] = fl.money(diff)
-        turn.say(f"done_{flow.name}", **facts)
-        if data.get("order_id"):
-            turn.cards.append(self._order_card(turn, data))
-
-    def _price_difference(self, turn: Turn, slots: dict[str, Any]) -> Decimal:
-        order = turn.order(slots["order_id"]) or {}
-        old = {i["item_id"]: Decimal(str(i["price"])) for i in order.get("items", [])}
-        total = Decimal("0")
-        for old_id, new_id in zip(slots["item_ids"], slots["new_item_ids"], strict=True):
-            call = turn.tools.call("get_item_details", {"item_id": new_id})
-            if call.ok and isinstance(call.data, dict):
-                total += Decimal(str(call.data.get("price", 0))) - old.get(old_id, Decimal("0"))
-        return total
-
-    # ------------------------------------------------------------------ read-only answers
-
-    def _read_flow(self, turn: Turn, flow: FlowState) -> None:
-        order = turn.order(flow.slots["order_id"])
-        if order is None:
-            return
-        turn.cards.append(self._order_card(turn, order))
-        if flow.name == "refund_status":
-            history = "; ".join(
-                f"{p['transaction_type']} {fl.money(p['amount'])} ({p['payment_method_id']})"
-                for p in order.get("payment_history", [])
-            )
-            turn.say(
-                "refund_status",
-                order_id=order["order_id"],
-                status=fl.status_label(order["status"], turn.lang),
-                history=history,
-            )
-            return
-        ids = [tid for f in order.get("fulfillments", []) for tid in f.get("tracking_id", [])]
-        tracking = (
-            t("tracking", turn.lang, ids=", ".join(ids)) if ids else t("no_tracking", turn.lang)
-        )
-        items = ", ".join(fl.item_label(i, turn.lang) for i in order["items"])
-        turn.say(
-            "order_status",
-            order_id=order["order_id"],
-            status=fl.status_label(order["status"], turn.lang),
-            items=items,
-            tracking=tracking,
-        )
-
-    def _account(self, turn: Turn) -> None:
-        user = turn.user()
-        if user is None:
-            return
-        addr = user.get("address", {})
-        turn.say(
-            "account",
-            name=f"{user['name']['first_name']} {user['name']['last_name']}",
-            email=user.get("email", ""),
-            address=str(
-                ex.Address(
-                    **{
-                        k: addr.get(k, "")
-                        for k in ("address1", "address2", "city", "state", "zip", "country")
-                    }
-                )
-            ),
-            methods="; ".join(fl.describe_method(m, turn.lang) for m in turn.methods()),
-            orders=", ".join(user.get("orders", [])),
-        )
+        FLOWS[flow.name].done(turn, flow, data, facts)
 
     def _order_card(self, turn: Turn, order: dict[str, Any]) -> Card:
-        """The order as the widget shows it: status, items, placed date and shipments.
-
-        ``order`` comes from the customer-scoped tool, so it is theirs; the placed date and
-        carriers, which the tool record does not carry, are read for that same order id.
-        """
-        placed, shipments = _shipping_facts(turn.session, str(order.get("order_id")))
-        if not shipments:
-            shipments = [
-                {
-                    "tracking_ids": list(f.get("tracking_id", [])),
-                    "carrier": None,
-                    "item_ids": list(f.get("item_ids", [])),
-                }
-                for f in order.get("fulfillments", [])
-            ]
-        return Card(
-            type="order",
-            data={
-                "order_id": order.get("order_id"),
-                "status": order.get("status"),
-                "placed_at": placed,
-                "tracking": shipments,
-                "items": [
-                    {
-                        "name": i["name"],
-                        "item_id": i["item_id"],
-                        "price": i["price"],
-                        "options": i.get("options", {}),
-                    }
-                    for i in order.get("items", [])
-                ],
-            },
-        )
+        return order_card(turn, order)
 
 
-def _shipping_facts(session: Session, order_id: str) -> tuple[str | None, list[dict[str, Any]]]:
-    """(placed date ISO 8601 or None, shipments with tracking ids and carrier) of one order."""
-    placed = session.scalar(select(Order.placed_at).where(Order.id == order_id))
-    rows = session.scalars(
-        select(Fulfillment).where(Fulfillment.order_id == order_id).order_by(Fulfillment.position)
-    ).all()
-    shipments = [
-        {
-            "tracking_ids": list(f.tracking_ids or []),
-            "carrier": f.carrier,
-            "item_ids": list(f.item_ids or []),
-        }
-        for f in rows
-    ]
-    return (placed.isoformat() if placed is not None else None), shipments

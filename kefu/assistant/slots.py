@@ -13,6 +13,7 @@ from kefu.assistant._glossary import english_names
 from kefu.assistant._reply import QuickReply
 from kefu.assistant._state import FlowState
 from kefu.assistant._templates import label
+from kefu.assistant.flows import FLOWS
 from kefu.assistant.turn import (
     Turn,
 )
@@ -42,10 +43,23 @@ class SlotFilling:
             return False
         probe = flow.model_copy(deep=True)
         texts, cards = len(turn.texts), len(turn.cards)
-        filled = bool(getattr(self, f"_fill_{slot}")(turn, probe, False))
+        filled = bool(self._fill(slot, turn, probe, False))
         turn.rewind(texts)
         del turn.cards[cards:]
         return filled
+
+    def _fill(self: Assistant, slot: str, turn: Turn, flow: FlowState, fresh: bool) -> bool:
+        """Fill ``slot`` from the message: the flow's own filler first (a store's text slot),
+        else the common one (order, items, address, payment, reason)."""
+        own = FLOWS[flow.name].fill(slot, self, turn, flow, fresh)
+        if own is not None:
+            return own
+        return bool(getattr(self, f"_fill_{slot}")(turn, flow, fresh))
+
+    def _ask(self: Assistant, slot: str, turn: Turn, flow: FlowState) -> None:
+        """Ask for ``slot``: the flow's own question, else the common one."""
+        if not FLOWS[flow.name].ask(slot, self, turn, flow):
+            getattr(self, f"_ask_{slot}")(turn, flow)
 
     def _fills_any(self: Assistant, turn: Turn) -> bool:
         """Whether the message answers the open flow (ids, ordinals), not a new request."""
@@ -107,29 +121,25 @@ class SlotFilling:
                 order_id=order_id,
                 status=fl.status_label(order["status"], turn.lang),
             )
-        spec = fl.FLOWS[flow.name]
-        if spec.statuses:
-            from kefu.orders.policy import get_store_policy
-
-            allowed = getattr(get_store_policy(), spec.statuses)
-            if order["status"] not in allowed:
-                rule = {
-                    "en": f"Only orders that are {' or '.join(allowed)} can be handled this way.",
-                    "zh": "只有状态为 "
-                    + " 或 ".join(fl.status_label(a, "zh") for a in allowed)
-                    + " 的订单才能办理。",
-                }[turn.lang if turn.lang in ("zh", "en") else "en"]
-                turn.say(
-                    "refused_status",
-                    order_id=order_id,
-                    status=fl.status_label(order["status"], turn.lang),
-                    action=label(f"refused:{flow.name}", turn.lang),
-                    rule=rule,
-                )
-                state.last_refusal = f"{flow.name} {order_id}: status {order['status']}"
-                state.flow = None
-                turn.cards.append(self._order_card(turn, order))
-                return True
+        allowed = FLOWS[flow.name].allowed_statuses()
+        if allowed is not None and order["status"] not in allowed:
+            rule = {
+                "en": f"Only orders that are {' or '.join(allowed)} can be handled this way.",
+                "zh": "只有状态为 "
+                + " 或 ".join(fl.status_label(a, "zh") for a in allowed)
+                + " 的订单才能办理。",
+            }[turn.lang if turn.lang in ("zh", "en") else "en"]
+            turn.say(
+                "refused_status",
+                order_id=order_id,
+                status=fl.status_label(order["status"], turn.lang),
+                action=FLOWS[flow.name].action_label(turn.lang),
+                rule=rule,
+            )
+            state.last_refusal = f"{flow.name} {order_id}: status {order['status']}"
+            state.flow = None
+            turn.cards.append(self._order_card(turn, order))
+            return True
         return True
 
     @staticmethod
@@ -157,13 +167,13 @@ class SlotFilling:
 
     def _only_fitting_order(self: Assistant, turn: Turn, flow: FlowState) -> str | None:
         """The customer's one order this request can act on, when no other order is named."""
-        spec = fl.FLOWS[flow.name]
-        if not spec.statuses:
+        statuses = FLOWS[flow.name].allowed_statuses()
+        if statuses is None:
             orders = list((turn.user() or {}).get("orders", []))
             return orders[0] if len(orders) == 1 else None
         from kefu.orders.policy import get_store_policy
 
-        allowed = set(getattr(get_store_policy(), spec.statuses))
+        allowed = set(statuses)
         if flow.name in ("change_items", "exchange_items"):
             policy = get_store_policy()
             allowed |= set(policy.items_modifiable_statuses) | set(policy.exchangeable_statuses)
@@ -207,12 +217,9 @@ class SlotFilling:
             # "the backpack I got with the vacuum": the order holding more of the named things
             best = max(scores.values())
             holding = [o for o in holding if scores[o["order_id"]] == best]
-        spec = fl.FLOWS[flow.name]
-        if len(holding) > 1 and spec.statuses:
-            from kefu.orders.policy import get_store_policy
-
-            allowed = getattr(get_store_policy(), spec.statuses)
-            holding = [o for o in holding if o["status"] in allowed]
+        statuses = FLOWS[flow.name].allowed_statuses()
+        if len(holding) > 1 and statuses is not None:
+            holding = [o for o in holding if o["status"] in statuses]
         return str(holding[0]["order_id"]) if len(holding) == 1 else None
 
     def _order_by_place(self: Assistant, turn: Turn, flow: FlowState, text: str) -> str | None:
@@ -233,12 +240,7 @@ class SlotFilling:
         state = turn.state
         if state.previous_order and state.previous_order != state.current_order:
             return state.previous_order
-        spec = fl.FLOWS[flow.name]
-        allowed: tuple[str, ...] | None = None
-        if spec.statuses:
-            from kefu.orders.policy import get_store_policy
-
-            allowed = getattr(get_store_policy(), spec.statuses)
+        allowed = FLOWS[flow.name].allowed_statuses()
         shown = state.orders_shown or list((turn.user() or {}).get("orders", []))
         others = []
         for oid in shown:

@@ -800,7 +800,7 @@ def cross_check(value: dict[str, Any], u: Any, flows: list[str]) -> list[ModelRe
 
 def read_message(llm: Any, u: Any, flows: list[str] | None = None) -> list[ModelRequest] | None:
     """The model's cross-checked reading of ``u`` (None: the model gave none)."""
-    from kefu.assistant._flows import FLOWS
+    from kefu.assistant.flows import FLOWS
     from kefu.llm import LLMError
 
     menu = sorted(flows or FLOWS)

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from kefu.assistant import Assistant
 from kefu.assistant._commands import ProposedCommand, propose
-from kefu.assistant._flows import FLOWS
+from kefu.assistant.flows import FLOWS
 from tests.assistant.conftest import PENDING_ORDER, YUSUF
 
 pytestmark = pytest.mark.slow

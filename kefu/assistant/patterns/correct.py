@@ -12,6 +12,7 @@ from kefu.assistant import _extract as ex
 from kefu.assistant import _flows as fl
 from kefu.assistant import _variants
 from kefu.assistant._state import FlowState
+from kefu.assistant.flows import FLOWS
 from kefu.assistant.turn import (
     OWN_SLOT,
     Turn,
@@ -43,7 +44,7 @@ class Corrections:
             return
         if self._correct(turn, flow):
             return
-        if OWN_SLOT.get(u.flow or "") in fl.FLOWS[flow.name].slots:
+        if OWN_SLOT.get(u.flow or "") in FLOWS[flow.name].slots:
             pass  # "use the original card" while confirming is about this action's slot
         elif u.flow and not fl.same_request(u.flow, flow.name) and u.confidence >= 0.7:
             state.flow = None

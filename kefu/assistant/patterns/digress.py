@@ -60,7 +60,7 @@ class Digressions:
             flow.slots.pop(
                 f"_asked_{flow.awaiting}", None
             )  # asked again as a question, not "invalid"
-            getattr(self, f"_ask_{flow.awaiting}")(turn, flow)
+            self._ask(flow.awaiting, turn, flow)
         return True
 
     @staticmethod

@@ -8,10 +8,10 @@ import logging
 from typing import TYPE_CHECKING
 
 from kefu.assistant import _extract as ex
-from kefu.assistant import _flows as fl
 from kefu.assistant._reply import Card, QuickReply
 from kefu.assistant._state import FlowState
 from kefu.assistant._templates import label
+from kefu.assistant.flows import FLOWS
 from kefu.assistant.turn import (
     CONFIDENCE_FLOOR,
     NEGATIVE_SENTIMENT,
@@ -34,9 +34,10 @@ class HandingOff:
 
     def _handoff_triggers(self: Assistant, turn: Turn) -> bool:
         u, state = turn.u, turn.state
-        if ex.wants_human(u.text) or (
-            u.intent == "human_agent" and u.confidence >= CONFIDENCE_FLOOR
-        ):
+        read_as_human = u.intent == "human_agent" and u.confidence >= CONFIDENCE_FLOOR
+        if read_as_human and state.flow and self._answers_awaited(turn, state.flow):
+            read_as_human = False  # "Acme Trading Ltd" answering "who is the invoice for?"
+        if ex.wants_human(u.text) or read_as_human:
             self._handoff(turn, HandoffReason.EXPLICIT_REQUEST)
             return True
         if state.offer_handoff and u.yes and not (state.flow and state.flow.confirming):
@@ -44,7 +45,7 @@ class HandingOff:
             return True
         refused_flow = (state.last_refusal or "").split(" ", 1)[0]
         repeats = bool(refused_flow) and self._flow_name(u) == refused_flow and not u.order_ids
-        if repeats and refused_flow in fl.FLOWS:
+        if repeats and refused_flow in FLOWS:
             # "fine, then cancel the water bottle one instead": another order, a new request
             other = self._order_naming(turn, FlowState(name=refused_flow), u.text, other=False)
             refused_order = (state.last_refusal or "").split(" ")[1:2]
