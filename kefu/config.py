@@ -141,8 +141,8 @@ class Settings(BaseSettings):
         'off = always queue ("requested, the store will confirm").',
     )
     store_outbox_max_attempts: int = Field(default=8, description="Deliveries before giving up.")
-    store_flows: Path | None = Field(
-        default=None,
+    store_flows: str = Field(
+        default="",
         description="A YAML file of the store's own requests, each ending in a tool the store "
         "serves over HTTP (docs/assistant.md, 'Adding a request').",
     )

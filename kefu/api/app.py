@@ -35,6 +35,9 @@ def warm_up() -> None:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    from kefu.assistant.flows import load_store_flows
+
+    load_store_flows()  # a bad KEFU_STORE_FLOWS file stops the server here, with the reason
     if app.state.settings.warm_up:
         await run_in_threadpool(warm_up)
         # the conversation assistant with its configured model, so the first chat does not

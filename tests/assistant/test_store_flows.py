@@ -293,3 +293,60 @@ def test_a_python_flow_from_an_entry_point_answers_without_editing_kefu(
         assert "points." not in reply.text  # asks who the customer is first
     finally:
         registry.reset_store_flows()
+
+
+def test_through_the_http_app_the_tool_is_listed_and_the_chat_does_the_request(
+    sqlite_tau2_engine: Engine, shop: Shop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from kefu.api.app import create_app
+    from tests.assistant.test_api import _agent_key, _open
+
+    monkeypatch.setenv("KEFU_STORE_FLOWS", str(_flows_file(tmp_path, shop.url)))
+    monkeypatch.setenv("KEFU_STORE_WEBHOOK_SECRET", SECRET)
+    get_settings.cache_clear()
+    registry.reset_store_flows()
+    try:
+        with TestClient(create_app(sqlite_tau2_engine)) as client:
+            staff = _agent_key(sqlite_tau2_engine, "alice")
+            names = [t["function"]["name"] for t in client.get("/v1/tools", headers=staff).json()]
+            assert "store_issue_invoice" in names
+            cid, auth = _open(client)
+            texts = [
+                YUSUF["email"],
+                f"could you send me an invoice for order {DELIVERED_ORDER}? made out to Jane Doe",
+                "yes",
+            ]
+            for text in texts:
+                res = client.post(
+                    f"/v1/conversations/{cid}/messages", json={"text": text}, headers=auth
+                )
+                assert res.status_code == 200, res.text
+            assert "INV-1000" in res.json()["text"] and len(shop.calls) == 1
+    finally:
+        registry.reset_store_flows()
+        get_settings.cache_clear()
+
+
+def test_a_bad_flow_file_stops_the_server_at_start(
+    sqlite_tau2_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from kefu.api.app import create_app
+
+    bad = tmp_path / "flows.yaml"
+    bad.write_text("flows:\n  - name: x\n", encoding="utf-8")
+    monkeypatch.setenv("KEFU_STORE_FLOWS", str(bad))
+    get_settings.cache_clear()
+    registry.reset_store_flows()
+    try:
+        with (
+            pytest.raises(StoreFlowError, match="flow 1"),
+            TestClient(create_app(sqlite_tau2_engine)),
+        ):
+            pass
+    finally:
+        registry.reset_store_flows()
+        get_settings.cache_clear()

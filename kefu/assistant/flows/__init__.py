@@ -89,7 +89,7 @@ def load_store_flows(path: str = "") -> list[str]:
     global _loaded
     from kefu.config import get_settings
 
-    path = path or str(get_settings().store_flows or "")
+    path = path or get_settings().store_flows.strip()
     key = (path,)
     if _loaded == key:
         return [n for n in FLOWS if n not in BUILT_IN]
