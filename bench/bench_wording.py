@@ -10,6 +10,10 @@ p50/p95, and task success of both paths; writes a section into bench/report.md.
 
     .venv/bin/python -m bench.bench_wording --per-language 20          # starts the server
     .venv/bin/python -m bench.bench_wording --base-url http://127.0.0.1:8791/v1 --per-language 8
+    .venv/bin/python -m bench.bench_wording --resume bench/data/wording.json   # a stopped run
+
+A resumed run plays only the planned conversations the saved file lacks, into the same file;
+meta["parts"] says which conversations each part played and on which git commit.
 """
 
 from __future__ import annotations
@@ -129,13 +133,18 @@ def run(
     timeout_s: float,
     max_tokens: int,
     save: Any = None,
+    prior: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """Play ``scripts`` both ways; those ``prior`` (a saved result) already holds are kept."""
     from kefu.assistant.engine import Assistant
     from kefu.assistant.wording import WordingRun, store_products
     from kefu.llm.remote import OpenAICompatible
 
     llm = OpenAICompatible(base_url, "local", timeout_s=timeout_s + 30, max_retries=0)
-    turns: list[dict[str, Any]] = []
+    prior = prior or {}
+    prior_done = set(prior.get("scripts", []))
+    turns: list[dict[str, Any]] = list(prior.get("turns", []))
+    current = {"script": ""}
 
     class Worded(Assistant):
         """The harness's assistant, each reply then worded as the service does."""
@@ -154,6 +163,7 @@ def run(
             ).run()
             turns.append(
                 {
+                    "script": current["script"],
                     "lang": reply.language,
                     "keys": [p.get("key") for p in reply.said],
                     "status": wording.status,
@@ -169,30 +179,45 @@ def run(
             return reply.model_copy(update={"text": wording.text})
 
     suite = Suite()
-    template = {s.id: suite.run(s) for s in scripts}
+    todo = [s for s in scripts if s.id not in prior_done]
+    template = {s.id: suite.run(s) for s in todo}
     worded: dict[str, Any] = {}
 
     def result() -> dict[str, Any]:
-        done = [s.id for s in scripts if s.id in worded]  # a partial run compares these only
+        new = [s.id for s in todo if s.id in worded]
+        # a partial run compares the conversations it played only
+        done = [s.id for s in scripts if s.id in prior_done or s.id in worded]
         return {
             "scripts": done,
             "planned": [s.id for s in scripts],
-            "template_passed": sorted(k for k in done if template[k].passed),
-            "worded_passed": sorted(k for k in done if worded[k].passed),
-            "worded_failures": {k: worded[k].failures for k in done if not worded[k].passed},
-            "template_failures": {k: template[k].failures for k in done if not template[k].passed},
+            "template_passed": sorted(
+                {*prior.get("template_passed", []), *(k for k in new if template[k].passed)}
+            ),
+            "worded_passed": sorted(
+                {*prior.get("worded_passed", []), *(k for k in new if worded[k].passed)}
+            ),
+            "worded_failures": {
+                **prior.get("worded_failures", {}),
+                **{k: worded[k].failures for k in new if not worded[k].passed},
+            },
+            "template_failures": {
+                **prior.get("template_failures", {}),
+                **{k: template[k].failures for k in new if not template[k].passed},
+            },
             "turns": turns,
         }
 
     with mock.patch.object(harness, "Assistant", Worded):
-        for n, script in enumerate(scripts, 1):
+        for n, script in enumerate(todo, 1):
+            current["script"] = script.id
             worded[script.id] = suite.run(script)
             if save is not None:
                 save(result())  # after every conversation: a stopped run still reports
+            outcome = worded[script.id]
             print(
-                f"[{n}/{len(scripts)}] {script.id}: template "
+                f"[{n}/{len(todo)}] {script.id}: template "
                 f"{'pass' if template[script.id].passed else 'FAIL'}, worded "
-                f"{'pass' if worded[script.id].passed else 'FAIL ' + '; '.join(worded[script.id].failures[:2])}",
+                f"{'pass' if outcome.passed else 'FAIL ' + '; '.join(outcome.failures[:2])}",
                 flush=True,
             )
     return result()
@@ -221,11 +246,12 @@ def summarise(result: dict[str, Any], meta: dict[str, Any]) -> str:
     latency = [t["latency_s"] for t in turns]
     langs = Counter(t["lang"] for t in turns)
     scripts = len(result["scripts"])
+    parts = meta.get("parts") or [{"command": meta["command"]}]
     lines = [
         START,
         "## Model-worded replies (KEFU_LLM_ROLE=converse), local model over HTTP",
         "",
-        f"`{meta['command']}`",
+        *[f"`{part['command']}`" for part in parts],
         "",
         f"Model: {meta['model']} served by `python -m llama_cpp.server` "
         f"({meta['threads']} threads) on this shared 2-core machine; wording timeout "
@@ -233,6 +259,7 @@ def summarise(result: dict[str, Any], meta: dict[str, Any]) -> str:
         "runs without a model in both paths, so the decisions are the same and only the "
         f"wording differs. {scripts} conversations ({langs['en']} en turns, {langs['zh']} zh "
         f"turns){meta['note']}.",
+        *part_lines(parts),
         "",
         "| measure | value |",
         "| --- | --- |",
@@ -269,6 +296,33 @@ def summarise(result: dict[str, Any], meta: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def part_lines(parts: list[dict[str, Any]]) -> list[str]:
+    """One line per part of a run that was resumed: its conversations, commit and time."""
+    if len(parts) < 2:
+        return []
+    lines = ["", f"The run was played in {len(parts)} parts, on different code versions:", ""]
+    for n, part in enumerate(parts, 1):
+        lines.append(
+            f"- part {n}: {len(part.get('scripts', []))} conversations, commit "
+            f"{part.get('commit', 'not recorded')}, started {part.get('started', 'not recorded')}"
+        )
+    return lines
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return out.stdout.strip()
+
+
 def write_report(section: str) -> None:
     text = REPORT.read_text(encoding="utf-8") if REPORT.exists() else ""
     if START in text and END in text:
@@ -284,16 +338,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base-url", default="", help="an already running server's /v1 URL")
     parser.add_argument("--model", default="qwen2.5-coder-1.5b")
-    parser.add_argument("--threads", type=int, default=2)
+    # --threads, --timeout, --max-tokens: None = the saved run's (with --resume), else 2, 60, 160
+    parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--per-language", type=int, default=20)
-    parser.add_argument("--timeout", type=float, default=60.0)
-    parser.add_argument("--max-tokens", type=int, default=160)
+    parser.add_argument("--timeout", type=float, default=None)
+    parser.add_argument("--max-tokens", type=int, default=None)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "data" / "wording.json")
     parser.add_argument("--ids", nargs="*", default=[], help="these script ids instead")
     parser.add_argument("--no-report", action="store_true")
     parser.add_argument("--note", default="")
     parser.add_argument(
         "--summarise", type=Path, default=None, help="report from a saved (maybe partial) run"
+    )
+    parser.add_argument(
+        "--resume",
+        type=Path,
+        default=None,
+        help="play the planned conversations a saved run lacks, into the same file",
     )
     args = parser.parse_args()
     if args.summarise is not None:
@@ -313,35 +374,70 @@ def main() -> None:
 
     from kefu.llm.models import get_spec, model_path
 
-    spec = get_spec(args.model)
-    scripts = (
-        [s for s in load_scripts() if s.id in args.ids]
-        if args.ids
-        else pick(load_scripts(), args.per_language)
-    )
-    command = "python -m bench.bench_wording " + " ".join(sys.argv[1:])
-    meta = {
-        "command": command.strip(),
-        "model": spec.title,
-        "threads": args.threads,
-        "timeout_s": args.timeout,
-        "max_tokens": args.max_tokens,
-        "note": args.note,
+    command = ("python -m bench.bench_wording " + " ".join(sys.argv[1:])).strip()
+    part = {
+        "command": command,
+        "commit": git_commit(),
+        "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "scripts": [],
     }
+    prior: dict[str, Any] = {}
+    if args.resume is not None:
+        prior = json.loads(args.resume.read_text(encoding="utf-8"))
+        meta = prior.pop("meta")
+        by_id = {s.id: s for s in load_scripts()}
+        missing = [k for k in prior["planned"] if k not in by_id]
+        if missing:
+            raise SystemExit(f"planned scripts no longer in the suite: {missing}")
+        scripts = [by_id[k] for k in prior["planned"]]
+        meta.setdefault(
+            "parts",
+            [{"command": meta["command"], "commit": "not recorded", "scripts": prior["scripts"]}],
+        )
+        for key, value in (
+            ("threads", args.threads),
+            ("timeout_s", args.timeout),
+            ("max_tokens", args.max_tokens),
+        ):
+            if value is not None and value != meta[key]:
+                part[key] = meta[key] = value  # an override holds for this part and after
+        meta["parts"].append(part)
+        args.out = args.resume
+    else:
+        spec = get_spec(args.model)
+        scripts = (
+            [s for s in load_scripts() if s.id in args.ids]
+            if args.ids
+            else pick(load_scripts(), args.per_language)
+        )
+        meta = {
+            "command": command,
+            "model": spec.title,
+            "model_name": spec.name,
+            "threads": 2 if args.threads is None else args.threads,
+            "timeout_s": 60.0 if args.timeout is None else args.timeout,
+            "max_tokens": 160 if args.max_tokens is None else args.max_tokens,
+            "note": args.note,
+            "parts": [part],
+        }
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    earlier = {k for p in meta["parts"][:-1] for k in p.get("scripts", [])}
 
     def save(result: dict[str, Any]) -> None:
+        meta["parts"][-1]["scripts"] = [k for k in result["scripts"] if k not in earlier]
         tmp = args.out.with_suffix(".tmp")
         tmp.write_text(
             json.dumps({"meta": meta, **result}, ensure_ascii=False, indent=1), encoding="utf-8"
         )
         tmp.replace(args.out)
 
+    timeout_s, max_tokens = meta["timeout_s"], meta["max_tokens"]
     if args.base_url:
-        result = run(args.base_url, scripts, args.timeout, args.max_tokens, save)
+        result = run(args.base_url, scripts, timeout_s, max_tokens, save, prior)
     else:
-        with llama_server(model_path(spec.name), args.threads) as url:
-            result = run(url, scripts, args.timeout, args.max_tokens, save)
+        name = meta.get("model_name") or get_spec(args.model).name
+        with llama_server(model_path(name), meta["threads"]) as url:
+            result = run(url, scripts, timeout_s, max_tokens, save, prior)
     save(result)
     section = summarise(result, meta)
     print(section)
