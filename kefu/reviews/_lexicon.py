@@ -895,3 +895,65 @@ STATUS_EN = re.compile(
     r"\baccording to (the )?(email|tracking|app|site|text)\b"
 )
 NEUTRAL_CUES_EN = (*NEUTRAL_CUES_EN, "will try it", "just unboxed", "overall okay", "overall ok")
+
+# --- eighth pass (issue #18): en classes -- praise that reads like a negation, durability and
+# fit-to-listing praise, comparisons built on "like", failures named by verbs ----------------
+
+MORE_POSITIVE_EN = MORE_POSITIVE_EN | _words("waterproof watertight spotless")
+MORE_NEGATIVE_EN = MORE_NEGATIVE_EN | _words(
+    "wobbles wobbly wobbling collapse collapsed unsafe weird disconnects disconnecting"
+)
+PHRASES_EN = (
+    *PHRASES_EN,
+    # a negator that praises: "can't recommend it enough", "couldn't be happier"
+    (r"\b(can't|cannot|couldn't|could not) (recommend|praise|thank) (\w+ ){0,3}enough\b", 1),
+    (r"\b(can't|cannot|couldn't|could not) be (happier|more pleased|more satisfied)\b", 1),
+    (r"\bcan't (beat|fault) (it|this|them|the \w+)\b", 1),
+    # a warning, not a negated complaint: "don't waste your money", "do not buy"
+    (r"\b(don't|do not|never) (waste|throw away) (your|my|any) (money|time|cash)\b", -1),
+    (r"\b(don't|do not) (buy|order|bother)\b", -1),
+    (r"\bwaste of (money|time|cash)\b", -1),
+    # durability and doing the job
+    (r"\b(still|going) (going |working )?strong\b", 1),
+    (
+        r"\b(holds|keeps|lasts) (a|its|the|my) (charge|shape|temperature|heat|edge)"
+        r"( for (hours|days|weeks|months|ages))?\b",
+        1,
+    ),
+    (r"\bdoes (exactly |just )?what it (says|claims|promises|should)\b", 1),
+    (r"\bexactly what i (was looking for|wanted|needed|ordered|expected)\b", 1),
+    (r"\b(five|5) stars?\b", 1),
+    (r"\b(one|1) stars?\b|\bzero stars?\b", -1),
+    # matching the listing
+    # "not as bright as advertised" is a complaint; "as <adjective> as advertised" alone no praise
+    (
+        r"\b(not|isn't|wasn't|aren't|weren't|nowhere near) (even |quite |nearly )?(as|so) \w+ as "
+        r"(advertised|described|pictured|shown|promised|listed|claimed)\b",
+        -1,
+    ),
+    (r"\bas \w+ as (advertised|described|pictured|shown|promised|listed|claimed)\b", 0),
+    (r"\b(exactly |just )?as (described|pictured|shown|advertised|promised|listed)\b", 1),
+    (r"\bspot on\b|\bon the money\b", 1),
+    (r"\bpacked (with care|carefully|securely|well)\b|\bwith (great )?care\b", 1),
+    (r"\b(second|third|fourth|fifth) (one|pair|time) (i've|i have|we've) (bought|ordered)\b", 1),
+    # failures told as events
+    (r"\b(went|goes|gone|going) (flat|dead|limp|soggy|stale|bad|off)\b", -1),
+    (r"\b(drops|cuts out|disconnects) (every|all the time|constantly|randomly)\b", -1),
+    (r"\bkeeps (dropping|disconnecting|cutting out|crashing|freezing)\b", -1),
+    (r"\bnot (safe|waterproof|sturdy|durable)\b", -1),
+    (r"\bsharp edges\b|\b(strong|chemical|plastic|burning|weird|funny) (smell|odou?r|taste)\b", -1),
+    (r"\b(tastes?|smells?|looks?|feels?) (weird|off|funny|strange|odd|wrong)\b", -1),
+    (r"\bnever (received|arrived|got it|showed up|came)\b", -1),
+    (r"\b(dollar-store|dollar store|cheap) (knockoff|knock-off|copy|junk|toy)\b", -1),
+    # "like" comparing, not liking: "feels like it could", "like it's been"
+    (r"\b(feels?|looks?|sounds?|tastes?|smells?|seems?) like\b", 0),
+    (r"\blike (it's|it has|it had|it was|they've|they were)\b", 0),
+)
+
+SARCASTIC_LOVE_EN = re.compile(
+    r"\b(love|loved|adore|enjoy|enjoyed) (how|that|the way|it when)\b[^.!?]{0,40}"
+    r"\b(broke|broken|died|stopped|fell apart|failed|leaked|cracked|snapped|ripped|melted|"
+    r"never|didn't|doesn't|won't|wouldn't)\b",
+    re.IGNORECASE,
+)
+"""Praise verbs wrapped round a failure ("love how it broke the first day"): sarcasm."""

@@ -110,6 +110,8 @@ def sarcasm_cue(text: str, language: str) -> bool:
         faint, closing, opener = lex.FAINT_PRAISE_ZH, lex.CLOSING_PRAISE_ZH, lex.SARCASM_OPENER_ZH
     else:
         faint, closing, opener = lex.FAINT_PRAISE_EN, lex.CLOSING_PRAISE_EN, lex.SARCASM_OPENER_EN
+    if language != "zh" and lex.SARCASTIC_LOVE_EN.search(text):
+        return True
     if faint.search(lowered):
         return True  # "也就这一个优点了", "the only good thing about it": faint praise
     close = closing.search(text)
