@@ -15,10 +15,11 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from kefu.config import get_settings
-from kefu.store.db import session_factory
+from kefu.store.db import session_factory, write_gate
 from kefu.store.models import Conversation, Message, utcnow
 from kefu.stores.models import OutboxMessage
 from kefu.stores.signing import HEADERS, sign
+from kefu.stores.undo import undo_write
 
 log = logging.getLogger(__name__)
 
@@ -94,13 +95,14 @@ def settle(
             _notify(session, row, confirmed=True)
     elif delivery.outcome == "refused":
         row.status, row.settled_at, row.last_error = "refused", now, delivery.reason
-        if notify:
-            _notify(session, row, confirmed=False)
+        if notify:  # settled after the turn: take the change back out of the mirror too
+            _notify(session, row, confirmed=False, restored=undo_write(session, row))
     elif row.attempts >= get_settings().store_outbox_max_attempts:
         row.status, row.settled_at, row.last_error = "failed", now, delivery.reason
         log.error("outbox %s gave up after %d attempts", row.idempotency_key, row.attempts)
         if notify:  # the customer was promised a message: say it is not confirmed
-            _notify(session, row, confirmed=False, state="failed")
+            restored = undo_write(session, row)
+            _notify(session, row, confirmed=False, state="failed", restored=restored)
     else:
         row.last_error = delivery.reason
         row.next_attempt_at = now + backoff(row.attempts)
@@ -118,15 +120,25 @@ def deliver_due(engine: Engine, *, now: datetime | None = None, limit: int = 100
             .order_by(OutboxMessage.id)
             .limit(limit)
         ).all()
+    sqlite = engine.dialect.name == "sqlite"
     for row_id in ids:
         with session_factory(engine)() as session:
             row = session.get(OutboxMessage, row_id, with_for_update=True)
             if row is None or row.status != "pending":
                 continue
             url = str(row.payload.get("url") or settings.store_url)
-            delivery = post_signed(url, _wire(row), row.idempotency_key, settings.store_timeout_s)
-            settle(session, row, delivery, at)
-            session.commit()
+            wire, key = _wire(row), row.idempotency_key
+            if sqlite:  # hold no SQLite transaction across the call to the shop
+                session.rollback()
+            delivery = post_signed(url, wire, key, settings.store_timeout_s)
+            # settling may undo the write in the mirror: queue behind SQLite's other writers
+            with write_gate(engine):
+                if sqlite:
+                    row = session.get(OutboxMessage, row_id)
+                    if row is None or row.status != "pending":
+                        continue  # another delivery settled it meanwhile (same key: once)
+                settle(session, row, delivery, at)
+                session.commit()
             report.keys.append(row.idempotency_key)
             if row.status == "delivered":
                 report.applied += 1
@@ -183,13 +195,25 @@ _WHAT = {
 }
 
 
+_RESTORED = {
+    "en": " {target} is shown again as it was before your request.",
+    "zh": "{target} 已恢复为您申请之前的状态。",
+}
+
+
 def _notify(
-    session: Session, row: OutboxMessage, *, confirmed: bool, state: str | None = None
+    session: Session,
+    row: OutboxMessage,
+    *,
+    confirmed: bool,
+    state: str | None = None,
+    restored: bool = False,
 ) -> None:
     """Tell the customer, in the conversation that asked, that the shop confirmed or refused
     the write (or that kefu gave up delivering it). The message's ``data`` carries
     ``store_outbox`` (the idempotency key), ``store_state`` (confirmed | refused | failed),
-    ``operation`` and ``target_id`` for the chat and the console to show it."""
+    ``operation``, ``target_id`` and ``restored`` (the write was taken back out of kefu's
+    mirror) for the chat and the console to show it. Its role is ``store``."""
     if not row.conversation_id or session.get(Conversation, row.conversation_id) is None:
         return
     from kefu.orders.errors import _clean_reason
@@ -202,6 +226,8 @@ def _notify(
         target=row.target_id,
         reason=_clean_reason(row.last_error or ""),
     )
+    if restored:
+        text += _RESTORED[language].format(target=row.target_id)
     seq = session.scalar(
         select(func.coalesce(func.max(Message.seq), 0)).where(
             Message.conversation_id == row.conversation_id
@@ -211,7 +237,7 @@ def _notify(
         Message(
             conversation_id=row.conversation_id,
             seq=int(seq or 0) + 1,
-            role="system",
+            role="store",  # shown as a notice from the store, not as the assistant
             text=text,
             language=language,
             data={
@@ -220,6 +246,7 @@ def _notify(
                 "store_state": state,
                 "operation": row.operation,
                 "target_id": row.target_id,
+                "restored": restored,
             },
         )
     )

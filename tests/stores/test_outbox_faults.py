@@ -176,7 +176,7 @@ def test_a_chinese_conversation_is_told_in_chinese_now_and_when_the_shop_confirm
     assert deliver_due(shop_engine, now=_later()).applied == 1  # type: ignore[arg-type]
     shop.rollback()
     [note] = shop.scalars(select(Message).where(Message.conversation_id == "conv-zh"))
-    assert note.language == "zh" and note.role == "system"
+    assert note.language == "zh" and note.role == "store"
     assert note.text == "商店更新：您对 #A-pending 的请求（取消订单）已确认完成。"
     assert note.data == {
         "store_outbox": _outbox(shop)[0].idempotency_key,
@@ -184,6 +184,7 @@ def test_a_chinese_conversation_is_told_in_chinese_now_and_when_the_shop_confirm
         "store_state": "confirmed",
         "operation": "cancel_pending_order",
         "target_id": "#A-pending",
+        "restored": False,
     }
     assert fake_shop.received[0]["language"] == "zh"
 
@@ -206,7 +207,7 @@ def test_gives_up_after_max_attempts(
         assert row.status == "failed" and row.attempts == 2
         # the customer was promised a message: they are told it is not confirmed
         [note] = shop.scalars(select(Message).where(Message.conversation_id == "conv-f"))
-        assert note.role == "system" and (note.data or {}).get("store_state") == "failed"
+        assert note.role == "store" and (note.data or {}).get("store_state") == "failed"
         assert "has not confirmed it" in note.text and "cancel the order" in note.text
     finally:
         mp.undo()
