@@ -686,6 +686,55 @@ _MASK_EN: tuple[str, ...] = (
     "for their size",
 )
 """General verdicts that hold an aspect word ("不值得买" is not about the price)."""
+
+# --- eighth pass (#18, en): words shoppers use for an aspect that the lists above lacked, and
+# mentions that hold no opinion about the aspect they name ------------------------------------
+_MORE_TERMS_EN: tuple[tuple[Aspect, tuple[str, ...]], ...] = (
+    ("shipping", ("get here", "got here", "gets here", "to arrive", "never arrived", "mailroom")),
+    (
+        "service",
+        (
+            "answered",
+            "messages",
+            "emails",
+            "processed",
+            "blamed",
+            "ignored",
+            "wrong item",
+            "sent the wrong",
+            "return request",
+            "requested a return",
+        ),
+    ),
+    ("size", ("pinch", "pinches", "runs really small", "runs really large")),
+    ("price", ("free shipping", "free delivery", "they charge", "they're charging")),
+    ("quality", ("well made", "well built", "feels cheap", "holds a charge")),
+    ("description_match", ("than listed", "than advertised", "what was advertised")),
+)
+for _aspect, _more in _MORE_TERMS_EN:
+    _TERMS_EN[_aspect] = (*_more, *_TERMS_EN[_aspect])
+_IMPLIED_POLARITY_EN.update(
+    {"pinch": -1, "pinches": -1, "runs really small": -1, "runs really large": -1}
+)
+_MASK_EN = (
+    *_MASK_EN,
+    "how it works",
+    "if it works",
+    "whether it works",
+)
+_BOX_COUNT_EN = re.compile(
+    r"\b(\d+|two|three|four|five|six|a few|several|more|another|extra) (more )?boxes\b"
+    r"|\bboxes? of\b"
+)
+""""Asked for three more boxes", "a box of tea": a quantity, not the packaging."""
+_DELAY_WORDS_EN = re.compile(r"\b(\d+|a|one|two|three|four|five|six) (days?|weeks?|months?)\b")
+"""A span of time ("It's been three weeks"): the delay's opinion, not the product's."""
+_FIT_HARDWARE_EN = re.compile(
+    r"\b(plugs?|outlets?|cases?|cables?|chargers?|connectors?|ports?|buttons?|drawers?|"
+    r"batter(y|ies)|cartridges?)\b|\bshr[ua]nk\b"
+)
+"""Loose outlets, a case that doesn't fit, shrunk in the wash: the product works badly, the
+size of what was bought is not the point."""
 _DAMAGE_ZH = ("破", "压", "烂", "坏", "扁", "漏")
 _DAMAGE_EN = ("smashed", "crushed", "damaged", "torn", "dented", "ripped", "wet", "soaked")
 _NOT_SIZE = ("噪音", "声音", "音量", "噪声", "味道", "气味", "吸力", "noise", "sound", "volume")
@@ -800,6 +849,11 @@ def _find_terms(clause: str, language: str, context: str = "") -> list[tuple[Asp
             if found:
                 hits.append((aspect, term))
                 break
+    if language != "zh":
+        if any(t in ("free shipping", "free delivery") for _, t in hits):
+            hits = [(a, t) for a, t in hits if a != "shipping"]
+        if _BOX_COUNT_EN.search(lowered):
+            hits = [(a, t) for a, t in hits if t not in ("box", "boxes")]
     kinds = {a for a, _ in hits}
     damage = _DAMAGE_ZH if language == "zh" else _DAMAGE_EN
     parcel = any(t in ("包裹", "package", "parcel") for a, t in hits if a == "shipping")
@@ -830,7 +884,7 @@ def _find_terms(clause: str, language: str, context: str = "") -> list[tuple[Asp
     not_size = any(w in lowered for w in _NOT_SIZE) or (
         any(w in lowered for w in _NOT_SIZE_ZH)
         if language == "zh"
-        else bool(_NOT_SIZE_EN.search(lowered))
+        else bool(_NOT_SIZE_EN.search(lowered) or _FIT_HARDWARE_EN.search(lowered))
     )
     if any(a == "size" for a, _ in hits) and not_size:
         hits = [(a, t) for a, t in hits if a != "size"]  # "噪音太大": loud, not large
@@ -838,8 +892,9 @@ def _find_terms(clause: str, language: str, context: str = "") -> list[tuple[Asp
             hits.append(("quality", ""))
     if not hits:
         weak = _WEAK_ZH if language == "zh" else _WEAK_EN
+        opinion_of = clause if language == "zh" else _DELAY_WORDS_EN.sub(" ", clause.lower())
         for term in weak:
-            if _has(clause, term, language) and clause_polarity(clause, language, wide=True):
+            if _has(clause, term, language) and clause_polarity(opinion_of, language, wide=True):
                 hits.append(("quality", term))
                 break
     return hits
