@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, s
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, Field
+from sqlalchemy import func, select
 from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import iterate_in_threadpool
 
@@ -30,6 +31,7 @@ from kefu.assistant.wording import WordingRun
 from kefu.auth.keys import authenticate_key
 from kefu.auth.tokens import TokenError
 from kefu.handoff import record_csat
+from kefu.stores.models import OutboxMessage
 
 router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False)
@@ -181,8 +183,13 @@ def get_transcript(
     session: SessionDep,
     authorization: Annotated[str | None, Header()] = None,
     api_key: Annotated[str | None, Header(alias="X-API-Key")] = None,
+    after: Annotated[int | None, Query(ge=0, description="Only messages after this seq")] = None,
 ) -> dict[str, Any]:
-    """The transcript: customers with their conversation token, staff with an API key."""
+    """The transcript: customers with their conversation token, staff with an API key.
+
+    ``store_pending`` counts this conversation's writes still waiting for the shop (the
+    webhook backend's outbox): while it is above 0 the widget polls with ``after`` for the
+    store's later notice (a message with role ``store``)."""
     staff = bool(api_key) and authenticate_key(session, api_key or "") is not None
     if not staff:
         _customer_conversation(authorization, conversation_id)
@@ -191,7 +198,16 @@ def get_transcript(
     except ConversationNotFound:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "conversation not found")
     out = dict(result.__dict__)
-    out["messages"] = [m.__dict__ for m in result.messages]
+    out["messages"] = [m.__dict__ for m in result.messages if after is None or m.seq > after]
+    out["store_pending"] = int(
+        session.scalar(
+            select(func.count(OutboxMessage.id)).where(
+                OutboxMessage.conversation_id == conversation_id,
+                OutboxMessage.status == "pending",
+            )
+        )
+        or 0
+    )
     if not staff:
         out.pop("handoffs")
     return out

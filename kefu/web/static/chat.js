@@ -7,18 +7,20 @@
     zh: { title: "在线客服", send: "发送", human: "转人工", humanText: "我要转人工客服", placeholder: "请输入您的问题…",
       you: "我", bot: "客服助手", agent: "人工客服", sources: "来源", order: "订单", status: "状态", tracking: "物流单号",
       csat: "请为本次服务评分：", thanks: "感谢您的评价！", error: "网络异常，正在重试…", failed: "发送失败，请稍后再试。",
-      because: "推荐理由", price: "价格", waiting: "正在为您转接人工客服，请稍候…" },
+      because: "推荐理由", price: "价格", waiting: "正在为您转接人工客服，请稍候…", store: "商店通知" },
     en: { title: "Customer service", send: "Send", human: "Talk to a person", humanText: "I want to talk to a person",
       placeholder: "Type your question…", you: "You", bot: "Assistant", agent: "Agent", sources: "Sources", order: "Order",
       status: "Status", tracking: "Tracking", csat: "How did we do?", thanks: "Thank you for your feedback!",
       error: "Connection problem, retrying…", failed: "Could not send. Please try again later.", because: "Why",
-      price: "Price", waiting: "Connecting you to a person, please wait…" },
+      price: "Price", waiting: "Connecting you to a person, please wait…", store: "Store update" },
   };
   let lang = params.get("lang") === "en" ? "en" : (params.get("lang") === "zh" ? "zh" : (navigator.language || "zh").startsWith("zh") ? "zh" : "en");
   let conv = null; // {conversation_id, token}
   let lastSeq = 0;
   let handoffState = "bot";
   let pollTimer = null;
+  let storePending = 0; // writes the shop has not confirmed yet: its notice comes later
+  let busy = false; // a turn is in flight: polling waits, so its reply is not shown twice
   let csatShown = false;
   const log = document.getElementById("log");
   const input = document.getElementById("input");
@@ -43,7 +45,9 @@
     const t = UI[lang];
     const node = el("div", "msg " + role);
     node.dataset.role = role;
-    const who = role === "customer" ? t.you : role === "agent" ? (author ? t.agent + " · " + author : t.agent) : t.bot;
+    const who = role === "customer" ? t.you : role === "agent" ? (author ? t.agent + " · " + author : t.agent)
+      : role === "store" ? t.store : t.bot;
+    if (role === "store") node.setAttribute("role", "status");
     node.appendChild(el("span", "who", who));
     const body = el("span", "body", text);
     node.appendChild(body);
@@ -149,7 +153,9 @@
    * lines, "sync" only what people wrote (the bot's reply was already streamed). */
   async function loadTranscript(mode) {
     const full = mode === "full";
-    const data = await api("GET", "/v1/conversations/" + conv.conversation_id);
+    if (mode === "poll" && busy) return;
+    const data = await api("GET", "/v1/conversations/" + conv.conversation_id + (full ? "" : "?after=" + lastSeq));
+    if (mode === "poll" && busy) return; // a turn started meanwhile: it syncs when done
     for (const m of data.messages) {
       if (m.seq <= lastSeq) continue;
       lastSeq = m.seq;
@@ -160,12 +166,14 @@
       const d = m.data || {};
       if (full || m.role !== "assistant") { renderCards(d.cards); renderCitations(d.citations); }
     }
+    storePending = data.store_pending || 0;
     setHandoff(data.handoff_state);
   }
+  /* polling runs while a person owns the chat, or while the store owes a notice */
   function setHandoff(state) {
     handoffState = state || "bot";
     if (handoffState === "closed") { stopPolling(); showCsat(); }
-    else if (handoffState !== "bot") startPolling();
+    else if (handoffState !== "bot" || storePending > 0) startPolling();
     else stopPolling();
   }
   function startPolling() {
@@ -213,6 +221,10 @@
     if (!conv) await opened;
     if (!conv) return;
     input.value = "";
+    busy = true;
+    try { await sendTurn(text); } finally { busy = false; }
+  }
+  async function sendTurn(text) {
     bubble("customer", text);
     const clientId = uuid();
     let body = null;
@@ -246,5 +258,5 @@
   applyLang();
   // a message typed before the conversation is open waits for it instead of being dropped
   const opened = openConversation().catch(() => bubble("system", UI[lang].failed));
-  window.kefuChat = { send, state: () => ({ conv, lastSeq, handoffState }) };
+  window.kefuChat = { send, state: () => ({ conv, lastSeq, handoffState, storePending }) };
 })();

@@ -90,7 +90,8 @@
     for (const m of t.messages) {
       const row = el("div", "msg " + m.role);
       row.dataset.role = m.role;
-      row.appendChild(el("span", "who", m.role + (m.author ? " · " + m.author : "") + " · " + new Date(m.created_at).toLocaleTimeString()));
+      if (m.data && m.data.store_state) row.dataset.storeState = m.data.store_state;
+      row.appendChild(el("span", "who", (m.role === "store" ? "store update" : m.role) + (m.author ? " · " + m.author : "") + " · " + new Date(m.created_at).toLocaleTimeString()));
       row.appendChild(el("span", "body", m.text));
       if (m.data && m.data.intent) row.appendChild(el("span", "who", "intent " + m.data.intent));
       box.appendChild(row);
