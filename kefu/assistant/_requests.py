@@ -105,6 +105,13 @@ _ASKS = re.compile(
 )
 
 
+_WHERE_IS_ORDER = re.compile(
+    r"\bwhere(?:'s| is| are)\s+(?:my\s+)?(?:order\s+)?#?W\d{7}|\bstatus of\s+(?:order\s+)?#?W\d{7}"
+    r"|#?W\d{7}\s*(?:的)?(?:到哪|发货了|发了没|发货没|物流|状态)",
+    re.I,
+)
+
+
 def read_request(text: str, language: str) -> Understanding:
     """One request of a message, understood on its own.
 
@@ -128,6 +135,9 @@ def read_request(text: str, language: str) -> Understanding:
         if cue is not None and cue.search(bare):
             u.confidence = CUE_SURE
             return u
+    if u.order_ids and _WHERE_IS_ORDER.search(text):
+        u.intent, u.confidence = "order_status", CUE_SURE  # "also, where is #W6679257?"
+        return u
     ends_asking = re.search(r"(?:取消掉|取消吧|退掉|退了吧|换掉|改掉)[吧了！!。.]*$", bare)
     if not (WANTS_ACTION.search(bare) or _ASKS.search(bare) or ends_asking):
         return u
@@ -165,6 +175,14 @@ def per_order(text: str, flow: str | None, order_ids: list[str]) -> list[str]:
     """ "cancel #W1 and #W2": one request per order, for requests about a whole order."""
     if flow not in WHOLE_ORDER_FLOWS or len(set(order_ids)) < 2:
         return []
+    for sentence in re.split(r"(?<=[?!.;？！。；])\s*", text):
+        # "cancel #W1. also, where is #W2?": the second order is another request's, never
+        # a second cancel
+        named = [o for o in order_ids if o.lstrip("#") in sentence]
+        if named and order_ids[0] not in named:
+            reading = read_request(sentence, "zh" if re.search(r"[\u4e00-\u9fff]", text) else "en")
+            if reading.flow and reading.flow != flow and reading.confidence >= SURE:
+                return []
     out = []
     for keep in dict.fromkeys(order_ids):
         one = text

@@ -329,6 +329,23 @@ OWN_PURCHASE = re.compile(
 )
 
 
+DELIVERY_Q = re.compile(
+    r"\bhow (?:long|many days|soon)\b[^.?!]{0,40}\b(?:ship|deliver|arriv|get (?:here|to me|it)|"
+    r"reach|take)|\bwhen (?:will|would|does|do) (?:it|they|my|the)\b[^.?!]{0,30}\b(?:arriv|come|"
+    r"get here|get to me|be delivered|ship)|\b(?:days?|weeks?) (?:until|till|to) (?:it|they) "
+    r"(?:arrive|gets? (?:here|to me))|\bdelivery (?:time|times)\b|\bshipping (?:time|cost|fee)"
+    r"|(?:多久|几天|多长时间|什么时候)(?:能|可以|才能|会)?(?:到|送到|收到|到货|发货)|运费|配送时效",
+    re.I,
+)
+"""Questions about delivery times and costs in general (not about an order, no order id)."""
+HYPOTHETICAL_ORDER = re.compile(
+    r"\bif (?:i|we) (?:order|buy|place|purchase)|\bordered today\b|\border (?:it )?(?:today|now)\b"
+    r"|(?:如果|要是)?(?:今天|现在|马上)(?:下单|买|拍)",
+    re.I,
+)
+"""An order the shopper has not placed yet: its delivery is a question about the rules."""
+
+
 def asks_policy(turn: Any) -> bool:
     """An anonymous shopper asking what the return or exchange rules would be ("can I send
     it back if my dog hates it?", "这个买了不喜欢能退吗", "尺码不合适可以换吗"): a question
@@ -337,9 +354,11 @@ def asks_policy(turn: Any) -> bool:
     u, state = turn.u, turn.state
     if state.customer_id or state.flow is not None or u.order_ids:
         return False
+    text = u.text
+    if u.flow == "order_status" and HYPOTHETICAL_ORDER.search(text):
+        return True  # "when will it arrive if I order today?", "今天下单几天能到？"
     if u.flow not in ("return_items", "exchange_items"):
         return False
-    text = u.text
     return bool(HYPOTHETICAL.search(text)) and not (
         OWN_PURCHASE.search(text) or AFTER_SALES.search(text)
     )
@@ -482,6 +501,8 @@ def answer(turn: Any) -> bool:
         return False
     if AFTER_SALES.search(text):
         return False
+    if DELIVERY_Q.search(text) and not turn.u.order_ids:
+        return False  # "how many days until it gets to me?": the store's delivery times
     if state.customer_id and not (
         SHOP_CUES.search(text) or GIFT.search(text) or PRICE_Q.search(text) or state.shown
     ):

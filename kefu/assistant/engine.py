@@ -245,6 +245,10 @@ class Assistant(
                     break
                 turn.u = self._part(u, question.text)
                 self._knowledge(turn, offer_handoff=False)
+            self._read_now(
+                turn,
+                [p.text for p in parts[1:] if not p.is_question and not _after(u.text, p.text)],
+            )
             turn.quick = quick
             turn.lead_with(main)  # the answers first; the request's question or yes/no last
         elif orders:
@@ -255,6 +259,33 @@ class Assistant(
             self._policy(turn)
         self._drain(turn)
         return self._finish(turn, customer_msg)
+
+    def _read_now(self, turn: Turn, texts: list[str]) -> None:
+        """Answer at once the read-only requests queued beside another one ("退宠物床，另外
+        有笔记本电脑的那单发货了吗？"): a status needs no yes, so it need not wait for the
+        other request's. One that needs asking (which order?) stays queued."""
+        state = turn.state
+        for text in texts:
+            reading = _requests.read_request(text, state.language)
+            flow = FLOWS.get(reading.flow or "")
+            if (
+                flow is None
+                or flow.tool is not None
+                or not state.customer_id
+                or state.pending_flow is not None
+                or turn.conv.handoff_state is not HandoffState.BOT
+                or text not in state.queue
+            ):
+                continue
+            current, said, cards = state.flow, len(turn.texts), len(turn.cards)
+            state.flow, turn.u = None, reading
+            self._start_flow(turn, flow.name)
+            if state.flow is not None:  # it asked something: undone, left for its turn
+                turn.rewind(said)
+                del turn.cards[cards:]
+            else:
+                state.queue.remove(text)
+            state.flow = current
 
     def _replay(self, session: Session, conv: Conversation, client_message_id: str) -> Reply | None:
         original = session.scalar(
@@ -468,6 +499,18 @@ class Assistant(
         ):
             state.low_confidence = 0
             return
+        unsure = intent is None or u.confidence < CONFIDENCE_FLOOR or intent == "out_of_scope"
+        if (
+            unsure
+            and not u.flow
+            and asks_store_question(u.text)
+            and self._search_knowledge(u.text, turn.lang)[1]
+        ):
+            # "how many days until it gets to me?" read as out of scope: a question by its
+            # wording is answered when the store's documents know the answer
+            state.low_confidence = 0
+            self._knowledge(turn)
+            return
         if intent is None or u.confidence < CONFIDENCE_FLOOR:
             if self.llm is not None and self._model_command(turn):
                 return
@@ -616,3 +659,11 @@ class Assistant(
         return order_card(turn, order)
 
 
+_THEN = re.compile(r"(?:\bthen|\bafter that|\bafterwards|然后|之后|接着|再)[\s,，]*$", re.I)
+
+
+def _after(whole: str, part: str) -> bool:
+    """Whether the customer asked for ``part`` to come after what precedes it ("…and then
+    tell me where my other order is"): then it waits its turn."""
+    at = whole.find(part)
+    return at > 0 and bool(_THEN.search(whole[max(0, at - 16) : at]))

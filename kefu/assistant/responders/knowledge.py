@@ -32,22 +32,70 @@ _TAIL = re.compile(
 )
 
 
+_POLICY_WORDS = (
+    (
+        re.compile(
+            r"\b(?:send|ship|take|bring|mail|give)\s+(?:it|them|this|that|these|those|\w+)?\s*back\b",
+            re.I,
+        ),
+        "return",
+    ),
+    (re.compile(r"\bmoney back\b|\bget (?:my )?money\b|\breimburse", re.I), "refund"),
+    (re.compile(r"\bswap\b|\btrade (?:it )?in\b", re.I), "exchange"),
+    (
+        re.compile(
+            r"\b(?:don'?t|do not|doesn'?t|didn'?t)\s+(?:like|love|want|fit)\b|\bhates?\b"
+            r"|\bchange(?:d)? (?:my|their|his|her) mind\b|\bnot (?:happy|satisfied) with\b",
+            re.I,
+        ),
+        "no-reason return within 7 days",
+    ),
+    (re.compile(r"退回去|寄回去|退掉|退了"), "退货"),
+    (re.compile(r"退钱|钱.{0,4}退"), "退款"),
+    (re.compile(r"不喜欢|不想要了?|不合心意|后悔了?|不满意"), "无理由退货"),
+    (re.compile(r"(?:多久|几天|多长时间|什么时候)(?:能|可以|才能)?(?:到|送到|收到)"), "配送时效"),
+    (
+        re.compile(
+            r"\bhow (?:long|many days)\b.{0,30}\b(?:ship|deliver|arriv)|\bwhen will it arrive\b",
+            re.I,
+        ),
+        "delivery takes business days",
+    ),
+)
+"""Everyday words for what the store's documents name otherwise ("send it back" is a
+return, 不喜欢 a no-reason return): added to the search text, never replacing it."""
+_DEICTIC = re.compile(
+    r"\b(?:it|this|that|these|those|them|this one|that one)\b"
+    r"|这个|那个|这款|那款|这件|那件|它|这种",
+    re.I,
+)
+
+
+def _with_everyday_words(text: str) -> str:
+    extra = [word for pattern, word in _POLICY_WORDS if pattern.search(text)]
+    return f"{text} {' '.join(dict.fromkeys(extra))}" if extra else text
+
+
 class KnowledgeResponder:
     """Mixed into :class:`kefu.assistant.engine.Assistant`."""
 
-    def _search_knowledge(self: Assistant, text: str, language: str) -> tuple[list[Any], bool]:
+    def _search_knowledge(
+        self: Assistant, text: str, language: str, k: int = 3
+    ) -> tuple[list[Any], bool]:
         """Top passages for ``text``: the customer's language first (an English question
-        should get the English FAQ), then any language when that finds nothing close enough."""
+        should get the English FAQ), then any language when that finds nothing close enough.
+        Everyday words ("send it back", 不喜欢) are searched with the documents' words."""
         try:
             from kefu.knowledge import get_knowledge_base
 
             kb = self.knowledge or get_knowledge_base()
             # "before we go on, how long … anyway?": the lead-in and tail words only add noise
             text = _TAIL.sub("", _LEAD_IN.sub("", text.strip())) or text
-            hits = kb.search(text, k=3, language=language)
+            text = _with_everyday_words(text)
+            hits = kb.search(text, k=k, language=language)
             confident = kb.is_confident(hits)
             if not confident:
-                hits = kb.search(text, k=3)
+                hits = kb.search(text, k=k)
                 confident = kb.is_confident(hits)
         except Exception:  # the knowledge base may be empty or not built yet
             log.exception("knowledge search failed")
@@ -65,6 +113,16 @@ class KnowledgeResponder:
         else:
             prepared = None
             hits, confident = self._search_knowledge(turn.u.text, turn.lang)
+        about = _about(turn)
+        if about:
+            # "can I return this?" about the product just shown: a rule that names it or its
+            # category ("food and drink cannot be returned") comes before the general one
+            words = about.replace("\t", " ")
+            more, sure = self._search_knowledge(f"{turn.u.text} {words}", turn.lang, k=5)
+            specific = _naming(more, about)
+            if specific is not None and (confident or sure):
+                hits = [specific, *[h for h in hits if h.chunk_id != specific.chunk_id]]
+                confident = True
         if not hits or not confident:
             turn.say("kb_unsure")
             if offer_handoff:
@@ -120,3 +178,30 @@ class KnowledgeResponder:
                 type="product", data={"product_id": product["product_id"], "name": product["name"]}
             )
         )
+
+
+def _about(turn: Turn) -> str:
+    """The product a policy question points at with "it / this / 这个", when the shopper was
+    just shown one product: its name and category, tab-separated; else empty."""
+    shown = turn.state.shown
+    if not shown or not _DEICTIC.search(turn.u.text) or turn.state.flow is not None:
+        return ""
+    from kefu import catalog as _catalog
+
+    cat = _catalog.Catalog.of(turn.session, turn.lang)
+    offers = [o for o in (cat.by_variant(v) for v in shown) if o is not None]
+    products = {o.product_id for o in offers}
+    if len(products) != 1:
+        return ""
+    product = cat.product(offers[0].product_id)
+    if product is None:
+        return ""
+    words = [offers[0].title(turn.lang), str(getattr(product, "category", "") or "")]
+    return "\t".join(dict.fromkeys(w.strip() for w in words if w.strip()))
+
+
+def _naming(hits: list[Any], about: str) -> Any | None:
+    """The first passage that names the product or its category (whole), if any."""
+    words = [w for w in about.split("\t") if len(w) >= 2]
+    found = [re.compile(rf"(?<![a-z]){re.escape(w.lower())}(?![a-z])") for w in words]
+    return next((h for h in hits if any(p.search(h.text.lower()) for p in found)), None)
