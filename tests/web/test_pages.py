@@ -35,7 +35,7 @@ def _say(chat: FrameLocator | Page, text: str) -> None:
     chat.locator("#input").fill(text)
     chat.locator("#send").click()
     expect(replies).to_have_count(before + 1, timeout=30_000)
-    expect(replies.last.locator(".body")).not_to_have_text("…", timeout=30_000)
+    expect(chat.locator("body")).to_have_attribute("data-turn", "idle", timeout=30_000)
 
 
 def test_customer_cancels_order_in_widget_after_explicit_yes(

@@ -21,9 +21,9 @@ def _say(chat: Page, text: str) -> str:
     chat.locator("#input").fill(text)
     chat.locator("#send").click()
     expect(replies).to_have_count(before + 1, timeout=30_000)
-    body = replies.last.locator(".body")
-    expect(body).not_to_have_text("…", timeout=30_000)
-    return body.inner_text()
+    # the widget marks <body data-turn="idle"> once the reply (not only its first deltas) is in
+    expect(chat.locator("body")).to_have_attribute("data-turn", "idle", timeout=30_000)
+    return replies.last.locator(".body").inner_text()
 
 
 def test_zh_shopper_under_a_price_then_that_one_in_yuan(

@@ -218,11 +218,15 @@
   async function send(text) {
     text = (text || "").trim();
     if (!text) return;
-    if (!conv) await opened;
-    if (!conv) return;
-    input.value = "";
-    busy = true;
-    try { await sendTurn(text); } finally { busy = false; }
+    // data-turn on <body> says whether a turn is in flight (tests and embedders wait on it)
+    document.body.dataset.turn = "busy";
+    try {
+      if (!conv) await opened;
+      if (!conv) return;
+      input.value = "";
+      busy = true;
+      await sendTurn(text);
+    } finally { busy = false; document.body.dataset.turn = "idle"; }
   }
   async function sendTurn(text) {
     bubble("customer", text);
