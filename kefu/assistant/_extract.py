@@ -144,7 +144,8 @@ def latin_words(text: str) -> list[str]:
 
 
 _IDENTITY_WORDS = re.compile(
-    r"my (e-?mail|name|zip( code)?) is|\be-?mail\b|(?<!half )(?<!full )(?<!quarter )\bzip( code)?\b"
+    r"my (e-?mail(?: address)?|name|zip( code)?) is|\be-?mail(?: address)?\b"
+    r"|(?<!half )(?<!full )(?<!quarter )\bzip( code)?\b"
     r"|\bi am\b|\bi'm\b|\bthis is\b"
     r"|我的邮箱是|邮箱|我叫|邮编|我是",
     re.I,

@@ -32,6 +32,25 @@ DEFAULT_ADDRESS_WORDS = re.compile(
 
 CHANGE_WORDS = re.compile(r"\b(change|update|modify|set|new)\b|改|换|更新|更换|设置", re.I)
 
+# the default address named as where something should go: "ship it to my profile address",
+# "use the address on my account", 改寄到我账户里的默认地址, 改成默认地址
+_TO_DEFAULT = re.compile(
+    r"\b(?:to|into|with|use|as|on|at)\s+(?:my|the)?\s*$"
+    r"|(?:改成|改为|换成|用|到|往)[^，。,.!?？！\s]{0,10}$",
+    re.I,
+)
+
+
+def changes_default_address(text: str) -> bool:
+    """Whether an address request names the account's default address as what changes
+    ("update my default address", 修改账户的默认地址), not as where the order should go
+    ("change the order's address to my default address": the order changes)."""
+    default = DEFAULT_ADDRESS_WORDS.search(text)
+    if default is None or not CHANGE_WORDS.search(text):
+        return False
+    before = text[max(0, default.start() - 12) : default.start()]
+    return not _TO_DEFAULT.search(before)
+
 SOURCE_WORDS: dict[str, tuple[str, ...]] = {
     "gift_card": ("gift card", "giftcard", "礼品卡", "购物卡"),
     "paypal": ("paypal", "贝宝"),
@@ -350,6 +369,29 @@ def _negated_names(text: str, names: set[str]) -> set[str]:
     return out
 
 
+_KEEP_BEFORE = re.compile(
+    r"(?:\bkeep(?:ing)?|\bleave|\bexcept|\bbut not|\bnot|除了|留着|保留|不退|不换)"
+    r"\s*(?:the\s+|my\s+)?$",
+    re.I,
+)
+
+
+def _kept_names(text: str, names: set[str]) -> set[str]:
+    """The names said to be kept at least once ("but keep the bookshelf", 除了书架), when some
+    other name never is; empty otherwise."""
+    kept = {
+        name
+        for name in names
+        if any(
+            _KEEP_BEFORE.search(text[max(0, a - 14) : a])
+            or _NEGATED_AFTER.match(text[b : b + 8])
+            or re.match(r"^\S{0,4}\s*(?:留着|不退|不换|不用退|就不退)", text[b : b + 10])
+            for a, b in _spans(text, name)
+        )
+    }
+    return kept if kept and names - kept else set()
+
+
 def edit_items(
     text: str, items: list[dict[str, Any]], current: list[str], *, allow_add: bool = True
 ) -> list[str] | None:
@@ -430,6 +472,28 @@ ZH_ORDER_OF = re.compile(r"(?:那单|那个订单|的订单|这单)(?:里面?|�
 ONE_OF = re.compile(r"\bone of\b|\b(?:just|only) one\b|\ba single\b|其中一|一件|一个就", re.I)
 
 
+_REQUEST_VERB = re.compile(
+    r"\b(?:return|exchange|swap|refund|replace|send (?:it|them|this|that) back)\b|换|退",
+    re.I,
+)
+_BOUGHT = re.compile(r"\b(?:bought|ordered|purchased|got)\b|买了|购买了|下单了|下了单|订了", re.I)
+
+
+def _asked_in_request(
+    text: str, items: list[dict[str, Any]], named: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """In a long message that first tells what was bought ("买了烧水壶、行李箱、键盘，还有一个
+    台灯") and then asks ("能不能把台灯换成银色的"), the items of the asking sentences; the
+    others were only listed. Unchanged when no sentence asks, or none tells a purchase."""
+    sentences = [s for s in re.split(r"(?<=[。！？!?；;\n])|(?<=[.])\s+", text) if s.strip()]
+    asking = [s for s in sentences if _REQUEST_VERB.search(s)]
+    telling = [s for s in sentences if not _REQUEST_VERB.search(s) and _BOUGHT.search(s)]
+    if not asking or not telling:
+        return named
+    asked = {i["item_id"] for s in asking for i in named_items(s, items)}
+    return [i for i in named if i["item_id"] in asked] or named
+
+
 def match_items(text: str, items: list[dict[str, Any]]) -> list[str]:
     """Item ids of the order the message names: by item id, product name, ordinal or 'all'."""
     low = text.lower()
@@ -464,8 +528,15 @@ def match_items(text: str, items: list[dict[str, Any]]) -> list[str]:
         # "the canister vacuum" among two vacuums: the option values decide
         named = by_options(text, named) or named
     if len(named) > 1:
+        named = _asked_in_request(text, items, named)
+    if len(named) > 1:
         # "return the toothbrush please, but keep the bookshelf": a kept item is not asked for
         kept = _negated_names(text, {str(i["name"]) for i in named})
+        if not kept:
+            # "a bookshelf (great, no complaints) and a toothbrush ... return the toothbrush,
+            # but keep the bookshelf": an item the customer says to keep, beside one never
+            # said so, is not part of the request
+            kept = _kept_names(text, {str(i["name"]) for i in named})
         named = [i for i in named if i["name"] not in kept] or named
     if named:
         ids = [i["item_id"] for i in named]

@@ -21,6 +21,9 @@ class FlowState(BaseModel):
     action: dict[str, Any] | None = None
     request: str = ""
     """The message that asked for this (products, reasons or payment named there still count)."""
+    context: str = ""
+    """What the customer said about the problem before asking (see ``DialogueState.context``):
+    read for the order and the items only when the request itself names none."""
 
 
 class DialogueState(BaseModel):
@@ -49,6 +52,10 @@ class DialogueState(BaseModel):
     follow-up ("what about in blue?", "under $50?") keeps what was asked before."""
     queue: list[str] = Field(default_factory=list)
     """Requests a message asked for beside the first one, taken up when it is finished."""
+    context: list[str] = Field(default_factory=list)
+    """What the customer said about a problem before asking for anything ("the bluetooth
+    speaker crackles" before "I just want to send it back"): the next request reads the
+    products and orders it names from here too."""
     turns: int = 0
     csat_requested: bool = False
 

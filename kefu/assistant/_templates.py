@@ -170,6 +170,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "I'm sorry about this. Let me help — what is the order concerned?",
         "zh": "非常抱歉给您带来不便。我来帮您处理——请问是哪个订单？",
     },
+    "complaint_detail": {
+        "en": "I'm sorry about that. I can return it or exchange it for you, or connect you with a person. What would you like?",
+        "zh": "非常抱歉给您带来不好的体验。我可以为您办理退货或换货，也可以为您转接人工客服，您希望怎么处理？",
+    },
     "recommend": {"en": "You might like: {items}.", "zh": "为您推荐：{items}。"},
     "recommend_none": {
         "en": "I don't have a recommendation for you right now.",

@@ -118,6 +118,39 @@ REQUEST_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 carry names, ids and item descriptions dilute it) but its reading, or its runner-up, is the
 request these words name and the customer asks to act, the request is taken."""
 CUE_SURE = 0.72
+
+# what is wrong with something the customer has: told as a statement, it is a complaint,
+# whatever the classifier makes of the product it names ("the speaker crackles at any volume")
+FAULT = re.compile(
+    r"crackl|\bbuzz(?:es|ing)\b|rattl|\bbroke\b|\bbroken\b|\bcracked\b|defective|faulty|"
+    r"\bdamaged\b|stopped (?:working|charging|vibrating|turning on)|stops (?:working|charging|"
+    r"vibrating)|(?:doesn't|does not|won't|will not|didn't|did not|can't|cannot) (?:work|charge|"
+    r"turn on|connect|pair|hold (?:a )?charge|fit|stay on|close|zip)|not working|"
+    r"f[ae]ll(?:ing)? apart|\bpeel(?:s|ing|ed)\b|\bripped\b|\btorn\b|\bleak(?:s|ing|ed)?\b|"
+    r"\bscratched\b|dead on arrival|\bdies after\b|overheat|missing (?:a |the )?(?:part|piece|"
+    r"screw)|\bwrong (?:size|colou?r|item)\b|\bpinch(?:es|ing)?\b|"
+    r"坏了|坏掉|坏点|破了|破损|裂了|开裂|开胶|掉色|褪色|起球|脱线|漏水|漏气|漏电|杂音|异响|不响了|"
+    r"没声音|没反应|开不了机|充不进电|充不上电|不充电|用不了|不能用|不工作|有毛病|质量(?:太)?差|"
+    r"有异味|划痕|刮花|缺(?:件|零件)|发错|尺码不对|不合脚|磨脚|夹脚|死机|发烫",
+    re.I,
+)
+_SHOPPING_CUE = re.compile(
+    r"\b(?:looking for|recommend|do you (?:have|sell)|any (?:good )?\w+ that|which one|want|need|"
+    r"prefer|searching|shopping for|something)\b|\b(?:that|which) (?:don't|doesn't|won't|do not|"
+    r"does not|will not|never)\b|"
+    r"想买|有没有|推荐|求推荐|哪款|哪个好",
+    re.I,
+)
+_QUESTION = re.compile(
+    r"[?？]\s*$|^\s*(?:does|do|is|are|can|will|would|how|what|which)\b|(?:吗|么|会不会|是否)",
+    re.I,
+)
+
+
+def tells_a_fault(text: str) -> bool:
+    """A statement of what is wrong with something the customer has (not a shopper's question
+    about a product: "does it crackle at high volume?", "有没有不容易起球的毛衣")."""
+    return bool(FAULT.search(text)) and not (_QUESTION.search(text) or _SHOPPING_CUE.search(text))
 FRUSTRATED = 0.5
 """Frustration score from which a message counts as frustrated."""
 
@@ -384,6 +417,8 @@ def understand(
     intent, confidence = _request_cue(text, intent, confidence, alternatives)
     if (intent not in FLOW_INTENTS or confidence < CUE_SURE) and _wants_other_variant(text):
         intent, confidence = "exchange_items", CUE_SURE
+    if intent == "product_question" and tells_a_fault(text):
+        intent, confidence = "complaint", max(confidence, CUE_SURE)
     complained = intent == "complaint" or (intent in FLOW_INTENTS and sentiment <= -0.4)
     unsure_and_upset = confidence < CUE_SURE and sentiment <= -0.3
     if intent == "complaint" or unsure_and_upset:

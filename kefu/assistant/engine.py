@@ -472,13 +472,8 @@ class Assistant(
 
     def _flow_name(self, u: Understanding) -> str:
         name = u.flow or ""
-        default = fl.DEFAULT_ADDRESS_WORDS.search(u.text)
-        if name in ("change_address", "account") and default:
-            before = u.text[max(0, default.start() - 12) : default.start()]
-            target = r"\b(?:to|into|with|use|as|on)\s+(?:my|the)?\s*$|改成|改为|换成|用"
-            if re.search(target, before):
-                return name  # "change it to my default address": the order's address changes
-            return "change_default_address" if fl.CHANGE_WORDS.search(u.text) else name
+        if name in ("change_address", "account") and fl.DEFAULT_ADDRESS_WORDS.search(u.text):
+            return "change_default_address" if fl.changes_default_address(u.text) else name
         return name
 
     def _dispatch(self, turn: Turn) -> None:
@@ -570,7 +565,10 @@ class Assistant(
             self._recommend(turn)
             return
         request, state.pending_text = state.pending_text or turn.u.text, None
-        state.flow = FlowState(name=name, request=request)
+        # the problem told before the request ("the speaker crackles"): its products and
+        # orders are this request's when the request names none of its own
+        context, state.context = " ".join(state.context), []
+        state.flow = FlowState(name=name, request=request, context=context)
         self._advance(turn, fresh=True)
 
     def _advance(self, turn: Turn, *, fresh: bool) -> None:

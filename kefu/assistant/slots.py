@@ -88,6 +88,8 @@ class SlotFilling:
                 order_id = state.orders_shown[pos]
             elif flow.request and flow.request != u.text:
                 order_id = self._order_naming(turn, flow, flow.request, other=False)
+            if order_id is None and flow.context:
+                order_id = self._order_naming(turn, flow, flow.context, other=False)
             if order_id is None and fresh and state.current_order:
                 order_id = state.current_order
             if order_id is None:
@@ -338,9 +340,10 @@ class SlotFilling:
         items = (order or {}).get("items", [])
         text = turn.u.text
         ids = fl.match_items(text, items)
-        if not ids and flow.request:
-            text = flow.request
-            ids = fl.match_items(text, items) if fl.named_items(text, items) else []
+        for earlier in (flow.request, flow.context):
+            if not ids and earlier:
+                text = earlier
+                ids = fl.match_items(text, items) if fl.named_items(text, items) else []
         if not ids and len(items) == 1:
             ids = [items[0]["item_id"]]
         chosen = [i for i in items if i["item_id"] in ids]

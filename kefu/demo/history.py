@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from kefu.store.db import get_engine, session_scope
 from kefu.store.models import Conversation, Feedback, Handoff, HandoffState, Message
+from kefu.stores import BuiltinBackend, backend_in_use
 
 SCRIPTS = Path(__file__).resolve().parent.parent / "assistant" / "eval" / "conversations"
 AGENT_REPLY = {
@@ -69,11 +70,14 @@ def load_demo_history(now: datetime, rand: Callable[[str], float], every: int = 
     # with the model, is built at its start-up (kefu.api.app.warm_up)
     assistant = Assistant(engine, llm=None)
     played: list[tuple[str, str]] = []
-    for script in _scripts(every):
-        opened = open_conversation(assistant, language=str(script.get("language") or "en"))
-        for turn in script.get("turns", []):  # type: ignore[attr-defined]
-            assistant.handle(opened.conversation_id, str(turn))
-        played.append((opened.conversation_id, str(script.get("id"))))
+    # the canned writes change the demo mirror only: with a real shop configured
+    # (KEFU_STORE_BACKEND=webhook, medusa...) they must never reach it
+    with backend_in_use(BuiltinBackend()):
+        for script in _scripts(every):
+            opened = open_conversation(assistant, language=str(script.get("language") or "en"))
+            for turn in script.get("turns", []):  # type: ignore[attr-defined]
+                assistant.handle(opened.conversation_id, str(turn))
+            played.append((opened.conversation_id, str(script.get("id"))))
     closed = rated = 0
     for cid, sid in played:
         with session_scope() as session:

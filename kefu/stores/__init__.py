@@ -6,6 +6,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from kefu.config import get_settings
 from kefu.stores.base import (
     Operation,
@@ -62,6 +65,18 @@ def use_backend(backend: StoreBackend | None) -> None:
     _override = backend
 
 
+@contextmanager
+def backend_in_use(backend: StoreBackend) -> Iterator[StoreBackend]:
+    """Use ``backend`` inside the block, then whatever was in use before."""
+    global _override
+    before = _override
+    _override = backend
+    try:
+        yield backend
+    finally:
+        _override = before
+
+
 __all__ = [
     "BuiltinBackend",
     "Operation",
@@ -70,6 +85,7 @@ __all__ = [
     "WriteOutcome",
     "WriteRequest",
     "WriteState",
+    "backend_in_use",
     "get_store_backend",
     "use_backend",
 ]

@@ -126,3 +126,26 @@ def test_variant_comparatives_and_chinese_words(db: dict) -> None:
     assert _variants.normalize("15寸 黑色 续航8小时").split() == [
         "15", "inch", "black", "续航", "8", "hour",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "changes_default"),
+    [
+        ("I moved, can you change the default address on my account?", True),
+        ("please update my profile address to 1 Main St, Austin, TX 78701", True),
+        ("请帮我修改账户的默认地址", True),
+        ("我搬家了，想改一下默认地址", True),
+        ("change it to my default address please", False),
+        ("can you ship my pending order to the address on my profile instead", False),
+        ("use the address on my account for order #W1234567", False),
+        ("我那个还没发货的订单，能不能改寄到我账户里的默认地址？", False),
+        ("订单地址改成默认地址吧", False),
+        ("用账户里的默认地址就行", False),
+    ],
+)
+def test_default_address_named_as_the_change_or_as_the_target(
+    text: str, changes_default: bool
+) -> None:
+    from kefu.assistant._flows import changes_default_address
+
+    assert changes_default_address(text) is changes_default

@@ -11,6 +11,7 @@ from kefu.assistant import _extract as ex
 from kefu.assistant._reply import Card, QuickReply
 from kefu.assistant._state import FlowState
 from kefu.assistant._templates import label
+from kefu.assistant._understand import FAULT
 from kefu.assistant.flows import FLOWS
 from kefu.assistant.turn import (
     CONFIDENCE_FLOOR,
@@ -112,9 +113,35 @@ class HandingOff:
         turn.cards.append(Card(type="handoff", data={"reason": reason.value}))
 
     def _complaint(self: Assistant, turn: Turn) -> None:
-        """Acknowledge and offer a person; a second complaint after the offer hands over."""
-        if turn.previous_offer == HandoffReason.NEGATIVE_SENTIMENT.value:
+        """Acknowledge and offer a person; a second complaint after the offer hands over,
+        unless it tells what is wrong with what ("the speaker crackles at any volume"):
+        then a return or an exchange is offered beside the person, and what was said is
+        kept for the request that follows (its product names the item)."""
+        u, state = turn.u, turn.state
+        detail = bool(u.order_ids) or _tells_the_problem(turn)
+        state.context = [*state.context, u.text[:500]][-3:]
+        if turn.previous_offer == HandoffReason.NEGATIVE_SENTIMENT.value and (
+            not detail or u.frustration
+        ):
             self._handoff(turn, HandoffReason.REPEATED_FRUSTRATION)
             return
-        turn.say("complaint")
-        self._offer_handoff(turn, HandoffReason.NEGATIVE_SENTIMENT)
+        if not detail:
+            turn.say("complaint")
+            self._offer_handoff(turn, HandoffReason.NEGATIVE_SENTIMENT)
+            return
+        turn.say("complaint_detail")
+        state.offer_handoff = HandoffReason.NEGATIVE_SENTIMENT.value  # "yes, a person" still works
+        turn.quick = [
+            QuickReply(label=label(key, turn.lang), value=label(key, turn.lang))
+            for key in ("start_return_items", "start_exchange_items", "human")
+        ]
+
+
+def _tells_the_problem(turn: Turn) -> bool:
+    """Whether a complaint says what is wrong ("it crackles", 开胶了) or with which product."""
+    from kefu import catalog as _catalog
+    from kefu.assistant._shop import AFTER_SALES
+
+    if FAULT.search(turn.u.text) or AFTER_SALES.search(turn.u.text):
+        return True
+    return bool(_catalog.Catalog.of(turn.session, turn.lang).parse(turn.u.text, infer=False).types)
