@@ -11,7 +11,12 @@ from kefu.store.models import Conversation, Message
 
 
 def next_seq(session: Session, conversation_id: str) -> int:
-    """The next message sequence number (the unique constraint guards against races)."""
+    """The next message sequence number. The conversation row is locked first (PostgreSQL;
+    SQLite has one writer at a time), so a turn and a store notice written at the same moment
+    queue instead of taking the same number; the unique constraint still guards."""
+    session.execute(
+        select(Conversation.id).where(Conversation.id == conversation_id).with_for_update()
+    )
     current = session.scalar(
         select(func.max(Message.seq)).where(Message.conversation_id == conversation_id)
     )

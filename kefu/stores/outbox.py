@@ -11,10 +11,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from kefu.config import get_settings
+from kefu.handoff._transcript import next_seq
 from kefu.store.db import session_factory, write_gate
 from kefu.store.models import Conversation, Message, utcnow
 from kefu.stores.models import OutboxMessage
@@ -228,15 +229,10 @@ def _notify(
     )
     if restored:
         text += _RESTORED[language].format(target=row.target_id)
-    seq = session.scalar(
-        select(func.coalesce(func.max(Message.seq), 0)).where(
-            Message.conversation_id == row.conversation_id
-        )
-    )
     session.add(
         Message(
             conversation_id=row.conversation_id,
-            seq=int(seq or 0) + 1,
+            seq=next_seq(session, row.conversation_id),
             role="store",  # shown as a notice from the store, not as the assistant
             text=text,
             language=language,
