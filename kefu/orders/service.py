@@ -16,7 +16,7 @@ from datetime import timedelta
 from decimal import ROUND_HALF_EVEN, Decimal, DivisionByZero, InvalidOperation, localcontext
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kefu.orders._access import (
@@ -36,6 +36,7 @@ from kefu.orders.errors import (
     RuleViolation,
     UserNotFound,
 )
+from kefu.store.lookup import email_matches, name_zip_matches
 from kefu.store.models import (
     Customer,
     Order,
@@ -60,11 +61,7 @@ def find_user_id_by_email(session: Session, ctx: ToolContext, email: str) -> str
     Use this (or find_user_id_by_name_zip) first to authenticate the customer, even when
     they already gave a user id.
     """
-    query = (
-        select(Customer.id)
-        .where(func.lower(Customer.email) == email.lower(), Customer.deleted_at.is_(None))
-        .order_by(Customer.position)
-    )
+    query = select(Customer.id).where(*email_matches(email)).order_by(Customer.position)
     if ctx.customer_id is not None:
         query = query.where(Customer.id == ctx.customer_id)
     user_id = session.scalars(query).first()
@@ -83,12 +80,7 @@ def find_user_id_by_name_zip(
     """
     query = (
         select(Customer.id)
-        .where(
-            func.lower(Customer.first_name) == first_name.lower(),
-            func.lower(Customer.last_name) == last_name.lower(),
-            Customer.zip == zip,
-            Customer.deleted_at.is_(None),
-        )
+        .where(*name_zip_matches(first_name, last_name, zip))
         .order_by(Customer.position)
     )
     if ctx.customer_id is not None:

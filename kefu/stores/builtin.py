@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kefu.store.lookup import email_matches, name_zip_matches
 from kefu.store.models import Customer, Order, Product
 from kefu.store.tau2 import order_record, product_record, user_record
 from kefu.stores.base import Record, StoreBackend, WriteOutcome, WriteRequest, WriteState
@@ -17,9 +18,7 @@ class BuiltinBackend(StoreBackend):
 
     def customer_by_email(self, session: Session, email: str) -> Record | None:
         row = session.scalars(
-            select(Customer)
-            .where(func.lower(Customer.email) == email.lower(), Customer.deleted_at.is_(None))
-            .order_by(Customer.position)
+            select(Customer).where(*email_matches(email)).order_by(Customer.position)
         ).first()
         return user_record(row) if row else None
 
@@ -28,12 +27,7 @@ class BuiltinBackend(StoreBackend):
     ) -> Record | None:
         row = session.scalars(
             select(Customer)
-            .where(
-                func.lower(Customer.first_name) == first_name.lower(),
-                func.lower(Customer.last_name) == last_name.lower(),
-                Customer.zip == zip,
-                Customer.deleted_at.is_(None),
-            )
+            .where(*name_zip_matches(first_name, last_name, zip))
             .order_by(Customer.position)
         ).first()
         return user_record(row) if row else None
