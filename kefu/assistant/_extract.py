@@ -311,3 +311,12 @@ class Address:
     def __str__(self) -> str:
         parts = [self.address1, self.address2, self.city, f"{self.state} {self.zip}", self.country]
         return ", ".join(p for p in parts if p.strip())
+
+
+NO_EMAIL = re.compile(
+    r"(?:don'?t|do not|can'?t|cannot|couldn'?t) (?:remember|recall|find|know|access)\b.{0,25}"
+    r"\be-?mail|\bforg[eo]t\b.{0,25}\be-?mail|\bno e-?mail\b|don'?t have (?:an? )?e-?mail|"
+    r"(?:不记得|忘了|忘记|想不起|找不到|没有|不知道).{0,5}邮箱|邮箱.{0,5}(?:忘了|忘记|不记得|想不起来)",
+    re.I,
+)
+"""The customer cannot give the email ("I forgot which email I used", 不记得邮箱了)."""

@@ -23,6 +23,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "To look into your account, please first tell me your email address, or your first and last name with your zip code.",
         "zh": "为了查看您的账户，请先提供您的邮箱地址，或者您的姓名（名和姓）以及邮编。",
     },
+    "ask_auth_no_email": {
+        "en": "No problem. Then please tell me your first and last name and your zip code.",
+        "zh": "没关系，那请提供您的姓名（名和姓）和邮编，我来帮您查找账户。",
+    },
     "ask_auth_zip": {
         "en": "Thanks, {name}. Please also give me your zip code to verify your identity.",
         "zh": "谢谢，{name}。请再提供您的邮编以验证身份。",

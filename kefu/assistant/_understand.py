@@ -357,6 +357,16 @@ def _typo_vocabulary() -> frozenset[str]:
     }
 
 
+def _unshouted(text: str) -> str:
+    """A message typed in capitals ("WHERE IS MY ORDER?????") with its all-capital words in
+    lower case, for the intent classifier, which learnt from ordinary writing. Ids keep their
+    case (they hold digits); a message in ordinary case is returned as it is."""
+    shouted = re.findall(r"\b[A-Z]{2,}(?:'[A-Z]+)?\b", text)
+    if len(shouted) < 2 or sum(map(len, shouted)) < 6:
+        return text  # "UPS tracking", "a TV": one capital word is a name
+    return re.sub(r"\b[A-Z][A-Z']*\b", lambda m: m.group(0).lower(), text)
+
+
 def fix_typos(text: str) -> str:
     """Request words and product words typed one letter off ("pls cancle my keybord ordr")
     spelled right, so the classifier and the rules read them; everything else is kept."""
@@ -389,7 +399,8 @@ def understand(
     alternatives: list[tuple[str, float]] = []
     parse = getattr(importlib.import_module("kefu.nlu"), "parse", None)
     if parse is not None:
-        result: Any = parse(text, known_products=known_products) if known_products else parse(text)
+        read = _unshouted(text)  # "WHERE IS MY ORDER" reads as "where is my order"
+        result: Any = parse(read, known_products=known_products) if known_products else parse(read)
         language = result.language if result.language in ("zh", "en") else language
         intent = result.intent
         confidence = float(result.confidence)
@@ -408,7 +419,7 @@ def understand(
         from kefu.nlu.intents import get_intent_classifier
         from kefu.reviews.sentiment import analyze_sentiment
 
-        prediction = get_intent_classifier().predict([text])[0]
+        prediction = get_intent_classifier().predict([_unshouted(text)])[0]
         intent, confidence = prediction.intent, float(prediction.confidence)
         sentiment = analyze_sentiment(text, language).score
         frustration = frustration_score(text).score >= FRUSTRATED

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from kefu.assistant import _extract as ex
 from kefu.assistant import _flows as fl
 from kefu.assistant import _requests, _shop
 from kefu.assistant._phrase import Prepared, phrase_answer
@@ -388,6 +389,9 @@ class Assistant(
         state.offer_handoff = None
         needs_identity = not state.customer_id and self._name_in(turn) is not None
         identity = u.emails or u.zips or state.pending_slots.get("name") or needs_identity
+        if not state.customer_id and not identity and ex.NO_EMAIL.search(u.text):
+            turn.say("ask_auth_no_email")  # "我也不记得邮箱了": the other way in
+            return
         if (
             state.pending_flow
             and not state.customer_id
