@@ -177,7 +177,8 @@ _BUT = re.compile(
 )
 _CONFIRM_ACTION = re.compile(
     r"(?:确认|确定)(?:取消|退货|换货|修改|更改|办理|提交|退款|改)?(?:吧|的|了|啊|呀)?"
-    r"|go ahead|please do(?: it)?|do it|proceed|please|confirm(?:ed)?"
+    r"|(?:那|那就|就)?(?:改|换|退|办|提交|弄|这么办|这么改|按这个来)(?:吧|了吧|啊|呀)"
+    r"|go ahead|please do(?: it)?|do it|go for it|sounds good|proceed|please|confirm(?:ed)?"
     r"|that'?s (?:right|correct|fine)",
     re.I,
 )

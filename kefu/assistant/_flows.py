@@ -335,7 +335,9 @@ _NEGATED_BEFORE = re.compile(
     r"(?:\bnot|\bno|don'?t|without|except|\bkeep|\bleave|除了|不要|不用|别|不|留着)\s*(?:the\s+|my\s+)?$",
     re.I,
 )
-_NEGATED_AFTER = re.compile(r"^\s*(?:不退|不换|不要|不用|就不|先不|也不)")
+_NEGATED_AFTER = re.compile(
+    r"^\s*(?:还是|就|也|先|都|暂时)?(?:不退|不换|不要|不用|不改|别退|别换|算了)|^\s*(?:就不|先不|也不)"
+)
 ADD_WORDS = re.compile(
     r"\b(?:also|too|as well|plus|add)\b|还有|也要|也退|也换|加上|再加|换成退|改成退", re.I
 )
@@ -406,6 +408,15 @@ def edit_items(
             if _NEGATED_BEFORE.search(before) or _NEGATED_AFTER.match(after):
                 negative.add(name)
             else:
+                positive.add(name)
+    if not positive:
+        # "只换水壶" with 电热水壶 in the request: a short word for an item already asked for
+        from kefu.assistant._glossary import ZH_PRODUCT_NAMES
+
+        asked = {str(i["name"]) for i in items if i["item_id"] in current} - negative
+        for name in asked:
+            tails = {zh[-2:] for zh in ZH_PRODUCT_NAMES.get(name, ()) if len(zh) >= 3}
+            if any(tail in text for tail in tails):
                 positive.add(name)
     positive -= negative
     by_name = {n: [i["item_id"] for i in items if i["name"] == n] for n in names}

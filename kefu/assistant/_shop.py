@@ -82,8 +82,8 @@ OPTIONS_Q = re.compile(
     r"come in|comes in|what (?:\w+ )?(?:colou?rs|sizes|options|materials|capacities|versions|"
     r"lengths|types|styles)|which (?:\w+ )?(?:colou?rs|sizes|options|materials|types)|"
     r"(?:colou?rs|sizes|options) (?:do|does|are|is)|有(?:什么|哪些|几种)"
-    r"(?:颜色|尺码|尺寸|码|规格|款式|型号|版本|容量|选择)|有哪几种|有几种|哪些(?:颜色|尺码|规格)|"
-    r"什么(?:颜色|尺码|规格)",
+    r"(?:颜色|尺码|尺寸|码|规格|款式|型号|版本|容量|选择|轴|轴体|材质|花色|口味|配色)|有哪几种|有几种|"
+    r"哪些(?:颜色|尺码|规格|轴|轴体|材质|花色|口味|配色)|什么(?:颜色|尺码|规格|轴|材质|花色|口味)",
     re.I,
 )
 OPTION_KEYS = (
@@ -97,7 +97,12 @@ PRICE_Q = re.compile(r"how much|price|cost|多少钱|价格|价钱|几块|什么
 AVAIL_Q = re.compile(
     r"in stock|available|availability|sold out|有货|现货|还有吗|有没有货|缺货|卖完|库存", re.I
 )
-DETAILS_Q = re.compile(r"tell me more|more about|details|describe|介绍|详细|怎么样|具体", re.I)
+DETAILS_Q = re.compile(
+    r"tell me more|more about|details|describe|how (?:big|large) (?:a |of a )?(?:room|space|area)|"
+    r"what size (?:room|space)|介绍|详细|怎么样|具体|适合多大|多大(?:的)?(?:房间|面积|空间)|"
+    r"适用面积|适合什么|用在哪",
+    re.I,
+)
 PICK_Q = re.compile(
     r"which (?:one )?(?:do|would|should) (?:you|i)|recommend one|your pick|best one|"
     r"哪个好|哪款好|推荐哪|选哪|买哪",
@@ -517,6 +522,16 @@ def answer(turn: Any) -> bool:
         return False
     shown = [o for o in (cat.by_variant(v) for v in state.shown) if o is not None]
     shown_products = {o.product_id for o in shown}
+    if (
+        shown
+        and q.types
+        and not set(q.types) <= shown_products
+        and FOLLOW_ONE.search(text)
+        and (_step(text) or BIG_ONE.search(text) or SMALL_ONE.search(text))
+        and not cat.types_in(GENERIC_SIZE_WORDS.sub(" ", text))
+    ):
+        # "is there a bigger bottle of that one?" about the perfume: "bottle" is its size
+        q = cat.parse(GENERIC_SIZE_WORDS.sub(" ", text), infer=False)
     same_products = bool(q.types) and set(q.types) <= shown_products
     # option values are read against what was shown ("size 10" is a boot size, "41" a shoe size)
     against = [p for p in cat.products if p.id in shown_products]
@@ -561,7 +576,10 @@ def answer(turn: Any) -> bool:
 def _lists_options(text: str, q: Query) -> bool:
     """ "what sizes …" lists; "does it come in 4K?" (a value, no option word) is a yes/no."""
     named = any(p.search(text) for p, _ in OPTION_KEYS) or re.search(
-        r"options|versions|types|styles|有哪几种|有几种|规格|型号|款式", text, re.I
+        r"options|versions|types|styles|有哪几种|有几种|规格|型号|款式|哪些(?:轴|轴体|材质|花色|口味|配色)|"
+        r"什么(?:轴|材质|花色|口味)",
+        text,
+        re.I,
     )
     return bool(named) or not q.values
 
@@ -657,7 +675,7 @@ def _search(turn: Any, cat: Catalog, q: Query) -> bool:
                     turn.say("shop_instead", items=_items(alt, lang))
                 _show(turn, [top, *alt], q)
             return True
-        rows = _one_per_product(offers)[:3] if several else offers[:3]
+        rows = _one_per_product(offers)[:MAX_SHOWN] if several else offers[:MAX_SHOWN]
         if not any(o.available for o in rows):
             turn.say("shop_out_all", what=what, wanted=wanted)
             alt = _alternatives(cat, q, rows[0])
@@ -686,7 +704,9 @@ def _search(turn: Any, cat: Catalog, q: Query) -> bool:
         turn.say("shop_closest", items=_items(rows, lang))
         _show(turn, rows, q)
         return True
-    rows = _one_per_product(offers)[:3] if several else offers[:3]
+    # every fit of a constrained search ("键盘 400以内": all four), three of a plain browse
+    n = MAX_SHOWN if (q.priced or q.values) else 3
+    rows = _one_per_product(offers)[:n] if several else offers[:n]
     if not any(o.available for o in offers):  # "headphones under $340": all sold out
         what = _what(offers, lang) if q.types else t("shop_products", lang)
         turn.say("shop_none_in_stock", what=what, limit=limit.strip())
@@ -700,6 +720,13 @@ def _search(turn: Any, cat: Catalog, q: Query) -> bool:
     turn.say("shop_list", limit=limit, items=_items(rows, lang))
     _show(turn, rows, q)
     return True
+
+
+def _in_range(o: Offer, q: Query) -> bool:
+    """Whether an offer's price is within the query's price range."""
+    return (q.min_price is None or o.price >= q.min_price) and (
+        q.max_price is None or o.price <= q.max_price
+    )
 
 
 def _closest(offers: list[Offer], several: bool) -> list[Offer]:
@@ -899,6 +926,8 @@ def _follow_up(turn: Any, cat: Catalog, q: Query, shown: list[Offer]) -> bool:
         ):
             wide = cat.pool(last) if (last.types or last.category) else shown
             among = [o for o in wide if all(o.has(v) for v in last.values + q.values)] or wide
+            if last.priced:  # "the cheapest of those" after "between ¥300 and ¥400"
+                among = [o for o in among if _in_range(o, last)] or among
             if q.only_available and not any(o.available for o in among):
                 among = [o for o in wide if o.available] or among  # "the cheapest in stock"
         return _extreme(turn, cat, last, among, dearer=not THE_CHEAPER.search(text))
@@ -912,6 +941,8 @@ def _follow_up(turn: Any, cat: Catalog, q: Query, shown: list[Offer]) -> bool:
             base = _catalog.Query(types=[shown[0].product_id], values=kept)
             return _options(turn, cat, base, text)
         return _more(turn, cat, last, shown)
+    if not q.values and not picked and _superlative(turn, cat, q, last, shown):
+        return True  # "which of them has the longest battery?", "大的那个还有货吗"
     named_key = _option_asked(text, picked[0] if picked else shown[0]) if not q.values else None
     if named_key and not PRICE_Q.search(text):  # "how long does the battery last?"
         first = picked[0] if picked else shown[0]
@@ -930,6 +961,15 @@ def _follow_up(turn: Any, cat: Catalog, q: Query, shown: list[Offer]) -> bool:
     ref: Offer | None = picked[0] if picked else None
     if ref is None and q.values:
         matching = [o for o in shown if all(o.has(v) for v in q.values)]
+        if len(matching) > 1 and not cheaper and not DEARER.search(text) and not FOLLOW_ONE.search(
+            text
+        ):
+            # "白的" when two white ones were shown: both, not the first
+            turn.say("shop_list", limit="", items=_items(matching, lang))
+            narrowed = _catalog.Query.load(last.dump())
+            narrowed.values = list(dict.fromkeys([*last.values, *q.values]))
+            _show(turn, matching, narrowed)  # "降噪的有货不" next is about these
+            return True
         if matching and not cheaper and not DEARER.search(text):
             ref = matching[0]
             if ref is shown[0] and YES_NO.search(text) and not PRICE_Q.search(text):
@@ -1044,6 +1084,90 @@ def _more(turn: Any, cat: Catalog, last: Query, shown: list[Offer]) -> bool:
     _show(turn, rows, last)
     if flag:
         turn.state.shop_query["recommend"] = True
+    return True
+
+
+MOST = re.compile(
+    r"\b(?:longest|biggest|largest|most|highest|greatest|maximum|widest|tallest|heaviest)\b|"
+    r"最长|最大|最高|最多|最久|最宽",
+    re.I,
+)
+LEAST = re.compile(
+    r"\b(?:shortest|smallest|least|lowest|lightest|minimum|narrowest)\b|最短|最小|最低|最少|最轻",
+    re.I,
+)
+BIG_ONE = re.compile(
+    r"\b(?:the )?(?:big|large|bigger|larger|thick|thicker|long|longer|tall|taller|wide|wider) "
+    r"(?:one|box|bottle|size|pack|version)\b|(?:大|厚|长|高|宽)的那|大盒|大瓶|大罐|大包装|大号的|"
+    r"那个(?:大|厚|长|高|宽)的|(?:大|厚|长|高|宽)的(?:还|有|多|呢|吧|[？?。！!]|$)",
+    re.I,
+)
+SMALL_ONE = re.compile(
+    r"\b(?:the )?(?:small|smaller|little|thin|thinner|short|shorter|narrow|narrower) "
+    r"(?:one|box|bottle|size|pack|version)\b|(?:小|薄|短|矮|窄)的那|小盒|小瓶|小罐|小号的|"
+    r"那个(?:小|薄|短|矮|窄)的|(?:小|薄|短|矮|窄)的(?:还|有|多|呢|吧|[？?。！!]|$)",
+    re.I,
+)
+WHOLE_STORE = re.compile(
+    r"\b(?:your|all|any|in the store|you have|you sell)\b|你们|所有|全部|店里", re.I
+)
+
+
+GENERIC_SIZE_WORDS = re.compile(
+    r"\b(?:bottles?|box(?:es)?|packs?|sets?|jars?|cans?|bags?)\b|瓶|盒|罐|包|袋", re.I
+)
+FOLLOW_ONE = re.compile(r"\b(?:the|that|this) (?:\w+ )?one\b|\bit\b|那个|这个|那款|这款", re.I)
+
+
+def _superlative(turn: Any, cat: Catalog, q: Query, last: Query, shown: list[Offer]) -> bool:
+    """ "which of them has the longest battery?" among what was shown (or, "of your cameras",
+    among the whole range asked about); "大的那个" is the one with the biggest size-like
+    option among those shown. Answered with that one's value, price and stock."""
+    text, lang = turn.u.text, turn.lang
+    most, least = bool(MOST.search(text)), bool(LEAST.search(text))
+    big, small = bool(BIG_ONE.search(text)), bool(SMALL_ONE.search(text))
+    if most == least and big == small:
+        return False
+    among = shown
+    if (big or small) and q.types:
+        # "茶叶那个大盒的" after a list of gifts: the big box of the tea, not of the list
+        among = cat.pool(_catalog.Query(types=list(q.types[:1])))
+    if (most or least) and WHOLE_STORE.search(text) and (last.types or last.category):
+        wide = cat.pool(last)
+        among = [o for o in wide if all(o.has(v) for v in last.values)] or wide
+    if len(among) < 2:
+        return False
+    key = _option_asked(text, among[0]) if (most or least) else None
+    if key is None:
+        # no option named ("the big one"): the size-like option that tells them apart
+        varying = [
+            k
+            for k in among[0].options
+            if len({_magnitude(str(o.options.get(k, ""))) for o in among} - {None}) > 1
+        ]
+        sized = [k for k in varying if k.lower() in SIZE_KEYS] or varying
+        if not sized or ((most or least) and not (big or small)):
+            return False
+        key = sized[0]
+    rated: list[tuple[Offer, float]] = []
+    for o in among:
+        size = _magnitude(str(o.options.get(key, "")))
+        if size is not None:
+            rated.append((o, size))
+    if len({m for _, m in rated}) < 2:
+        return False
+    top = max(m for _, m in rated) if (most or big) else min(m for _, m in rated)
+    best = sorted((o for o, m in rated if m == top), key=lambda o: (not o.available, o.price))[0]
+    value = str(best.options[key])
+    turn.say(
+        "shop_option_best",
+        item=_describe(best, lang),
+        option=option_name_zh(key) if lang == "zh" else key,
+        value=option_value_zh(value, key) if lang == "zh" else _catalog.value_en(value),
+        price=_price(best),
+        status=_status(best, lang),
+    )
+    _show(turn, [best] + [o for o in among if o is not best], last)
     return True
 
 

@@ -23,6 +23,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "To look into your account, please first tell me your email address, or your first and last name with your zip code.",
         "zh": "为了查看您的账户，请先提供您的邮箱地址，或者您的姓名（名和姓）以及邮编。",
     },
+    "ask_auth_rest": {
+        "en": "Thanks. Please also tell me your full name (first and last) and your zip code, or your email address.",
+        "zh": "谢谢。请再提供您的完整姓名（名和姓）和邮编，或者您的邮箱地址。",
+    },
     "ask_auth_no_email": {
         "en": "No problem. Then please tell me your first and last name and your zip code.",
         "zh": "没关系，那请提供您的姓名（名和姓）和邮编，我来帮您查找账户。",
@@ -319,6 +323,10 @@ TEMPLATES.update(
         "shop_available": {"en": "In stock: {items}.", "zh": "有货的是：{items}。"},
         "shop_more": {"en": "More options: {items}.", "zh": "还有这些：{items}。"},
         "shop_option_of": {"en": "{item}: {option} {value}.", "zh": "{item}的{option}是{value}。"},
+        "shop_option_best": {
+            "en": "That is {item}, with {option} {value}: {price}, {status}.",
+            "zh": "是{item}，{option}为{value}，价格 {price}，{status}。",
+        },
         "shop_largest": {
             "en": "{item} is already the biggest we have.",
             "zh": "{item}已经是最大的规格了。",

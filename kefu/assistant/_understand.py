@@ -329,8 +329,17 @@ _REQUEST_WORDS = (
     "anymore",
     "broken",
     "wrong",
+    "stock",
+    "available",
+    "cheapest",
 )
-_REAL_WORDS = {"older", "odder", "cancer", "orders", "retune", "rerun", "ranged", "charge"}
+_REAL_WORDS = {"older", "odder", "cancer", "orders", "retune", "rerun", "ranged", "charge"} | {
+    "stick", "stack", "stork", "stuck", "smock", "shock", "stocky",
+}  # fmt: skip
+# Chinese typed by sound or by the wrong character, as shoppers do: read as meant
+_ZH_TYPOS = {
+    "瑜珈": "瑜伽", "买措": "买错", "下措": "下错", "点措": "点错", "建盘": "键盘", "退贷": "退货",
+}  # fmt: skip
 
 
 def _near(word: str, target: str) -> bool:
@@ -382,6 +391,8 @@ def fix_typos(text: str) -> str:
         hits = [t for t in vocab if _near(low, t)]
         return hits[0] if len(hits) == 1 else word
 
+    for typo, meant in _ZH_TYPOS.items():
+        text = text.replace(typo, meant)
     return re.sub(r"(?<![\w@.])[A-Za-z]{4,}(?![\w@])", fix, text)
 
 

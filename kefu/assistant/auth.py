@@ -53,6 +53,7 @@ class Authentication:
                 )
                 found = str(call.data) if call.ok and call.data else None
                 state.pending_slots.pop("name", None)
+                state.pending_slots.pop("name_words", None)
             elif name and not state.customer_id:
                 state.pending_slots["name"] = list(name)
                 turn.say("ask_auth_zip", name=f"{name[0]} {name[1]}")
@@ -79,20 +80,39 @@ class Authentication:
 
     def _name_in(self: Assistant, turn: Turn) -> tuple[str, str] | None:
         """A customer's first and last name written in the message (the zip then decides)."""
-        words = ex.latin_words(turn.u.text)
-        if len(words) < 2:
-            return None
-        from sqlalchemy import func
+        from sqlalchemy import func, or_
 
-        rows = turn.session.execute(
-            select(Customer.first_name, Customer.last_name)
-            .where(
-                func.lower(Customer.first_name).in_(words),
-                func.lower(Customer.last_name).in_(words),
+        state = turn.state
+        own = ex.latin_words(ex.strip_identity(turn.u.text))
+        earlier = [w for w in state.pending_slots.get("name_words", []) if w not in own]
+        words = own + earlier
+        if len(words) >= 2:
+            rows = turn.session.execute(
+                select(Customer.first_name, Customer.last_name)
+                .where(
+                    func.lower(Customer.first_name).in_(words),
+                    func.lower(Customer.last_name).in_(words),
+                )
+                .limit(1)
+            ).first()
+            if rows:
+                return (rows[0], rows[1])
+        if not state.customer_id and own and len(own) <= 3:
+            # "Mei", then "Davis. zip 80217" (我叫yara / 姓johansson): a name told in parts
+            # while the bot waits for it is kept until the rest comes
+            named = turn.session.scalar(
+                select(func.count())
+                .select_from(Customer)
+                .where(
+                    or_(
+                        func.lower(Customer.first_name).in_(own),
+                        func.lower(Customer.last_name).in_(own),
+                    )
+                )
             )
-            .limit(1)
-        ).first()
-        return (rows[0], rows[1]) if rows else None
+            if named:
+                state.pending_slots["name_words"] = list(dict.fromkeys(earlier + own))[-4:]
+        return None
 
     def _request_beside_identity(
         self: Assistant, turn: Turn

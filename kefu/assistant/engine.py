@@ -405,6 +405,10 @@ class Assistant(
         ):
             # "就是有手表和行李箱的那个", "买错了" while the request waits for login: more
             # about that request, kept for when the customer is known
+            parts = state.pending_slots.get("name_words", [])
+            if parts and set(ex.latin_words(u.text)) <= set(parts):
+                turn.say("ask_auth_rest")  # "Mei": a part of the name, the rest is asked for
+                return
             state.pending_text = f"{state.pending_text or ''} {u.text}".strip()
             turn.say("ask_auth")
             return
@@ -608,6 +612,7 @@ class Assistant(
         if spec.tool is None:
             spec.read(turn, flow)
             turn.state.flow = None
+            self._answer_beside_read(turn, flow.request)
             return
         self._propose(turn, flow)
 

@@ -172,7 +172,18 @@ class SlotFilling:
         statuses = FLOWS[flow.name].allowed_statuses()
         if statuses is None:
             orders = list((turn.user() or {}).get("orders", []))
-            return orders[0] if len(orders) == 1 else None
+            if len(orders) == 1:
+                return orders[0]
+            # "我之前取消了一个订单，钱还没退回": the order in the status the request tells
+            told = {
+                status
+                for status, words in _STATUS_TOLD.items()
+                if words.search(f"{flow.request} {flow.context}")
+            }
+            if len(told) != 1:
+                return None
+            fitting = [o for o in orders if (turn.order(o) or {}).get("status") in told]
+            return fitting[0] if len(fitting) == 1 else None
         from kefu.orders.policy import get_store_policy
 
         allowed = set(statuses)
@@ -499,3 +510,13 @@ class SlotFilling:
                 continue
             key = "no_variant" if again else "ask_new_items"
             turn.say(key, item=label_, options=fl.options_hint(product, turn.lang))
+
+
+_STATUS_TOLD = {
+    "cancelled": re.compile(r"\bcancell?ed\b|取消了|已取消|取消的", re.I),
+    "delivered": re.compile(r"\b(?:was|got|been) delivered\b|已送达|已签收|签收了", re.I),
+    "pending": re.compile(
+        r"\b(?:not|hasn'?t|haven'?t) (?:yet )?(?:been )?shipped\b|还没发货|未发货|待发货", re.I
+    ),
+}
+"""Words that tell an order's status, for picking the one order a read request is about."""

@@ -508,7 +508,7 @@ class Catalog:
             stem = word.rstrip("s")
             if stem in stems:
                 return word
-            limit = 1 if len(stem) < 8 else 2
+            limit = 1 if len(stem) < 10 else 2  # "coworker" is not a misspelt "cooker"
             near = {v for v in stems if abs(len(v) - len(stem)) <= limit}
             near = {v for v in near if _edits(stem, v, limit) <= limit}
             return stems[near.pop()] if len(near) == 1 else word
@@ -571,7 +571,7 @@ class Catalog:
                         )
         # "space grey" named: drop "grey" alone; "1tb ssd" named: not also "1tb"
         kept = sorted(
-            v for v in values if not any(v != w and "=" not in w and v in w for w in values)
+            v for v in values if not any(v != w and "=" not in w and _part_of(v, w) for w in values)
         )
         # one quantity written two ways by two products ("2L" / "2 liters"): either will do
         groups: dict[str, list[str]] = {}
@@ -648,6 +648,7 @@ class Catalog:
         }
         low = text.lower()
         names = " ".join(f"{p.name} {p.name_en or ''} {p.name_zh or ''}".lower() for p in prods)
+        out_sized = _missing_quantities(low, own)
 
         def canon(value: str) -> str:
             return _ZH_VALUE_EN.get(value, value).replace("gray", "grey")
@@ -670,7 +671,7 @@ class Catalog:
                 and not any(v in f or f in v for f in found)
             ):
                 out.append(canon(v))
-        return out
+        return out + [q for q in out_sized if q not in out]
 
     # ---------------------------------------------------------------- search
 
@@ -877,9 +878,53 @@ def _zh_part_named(val: str, others: set[str], low: str) -> bool:
     return False
 
 
+_QUANTITY = re.compile(
+    r"(?<![\d.$¥￥])(\d+(?:\.\d+)?)\s*(ml|毫升|l|升|liters?|litres?|gb|tb|mah|寸|英寸|inch(?:es)?|kg|"
+    r"公斤|g|克|cm|mm|ft|w|瓦|件|键|人份)(?![a-z])",
+    re.I,
+)
+_UNIT = {
+    "毫升": "ml", "升": "l", "liter": "l", "liters": "l", "litre": "l", "litres": "l",
+    "英寸": "寸", "inch": "寸", "inches": "寸", "公斤": "kg", "克": "g", "瓦": "w",
+}  # fmt: skip
+
+
+def _quantity(text: str) -> tuple[float, str] | None:
+    m = _QUANTITY.fullmatch(text.strip())
+    if m is None:
+        return None
+    unit = m.group(2).lower()
+    return float(m.group(1)), _UNIT.get(unit, unit)
+
+
+def _missing_quantities(low: str, own: set[str]) -> list[str]:
+    """ "电饭煲有2L的吗" when the cookers are 3L, 4L and 5L: a quantity written with the unit
+    these products' values use, which none of them has."""
+    have = [q for q in (_quantity(v) for v in own) if q is not None]
+    units = {u for _, u in have}
+    out = []
+    for m in _QUANTITY.finditer(low):
+        unit = _UNIT.get(m.group(2).lower(), m.group(2).lower())
+        if unit in units and (float(m.group(1)), unit) not in have:
+            out.append(re.sub(r"(\d)\s*l$", r"\1L", m.group(0).strip()))
+    return out
+
+
+def _part_of(v: str, w: str) -> bool:
+    """Whether value ``v`` is written inside value ``w`` as a whole word ("grey" in "space
+    grey", "1tb" in "1tb ssd"); size L is not part of "blue". Chinese values by substring."""
+    if not v.isascii():
+        return v in w
+    return bool(re.search(r"(?<![a-z0-9])" + re.escape(v) + r"(?![a-z0-9])", w))
+
+
 def _bare_number(val: str, low: str) -> bool:
-    """A numeric value (a shoe size) written alone, not as money or another quantity."""
-    return val.isdigit() and bool(
+    """A numeric value (a shoe size) written alone, not as money or another quantity; a
+    value with a unit (87键, 6mm) named by its number alone ("87的") too."""
+    unit = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(?:键|件|寸|英寸|mm|cm|l|ml|克|g|gb|tb|人份)", val)
+    if unit is not None:
+        val = unit.group(1)
+    return val.replace(".", "", 1).isdigit() and bool(
         _search(
             r"(?<![\d.$¥￥])"
             + val
@@ -922,14 +967,29 @@ def _value_named(key: str, val: str, low: str, alt: str) -> bool:
         if val.isdigit():  # a shoe size or a piece count: only when it is said to be one
             return bool(
                 _search(
-                    r"(?:size|尺码|码数|sz)\s*" + val + r"(?!\d)|(?<!\d)" + val + r"\s*(?:码|号)",
+                    r"(?:size|尺码|码数|sz)\s*" + val + r"(?!\d)|(?<!\d)" + val + r"\s*(?:码|号)"
+                    + (
+                        r"|\bin (?:a |an )?" + val + r"(?![\d.])(?!\s*(?:days?|weeks?|hours?|"
+                        r"minutes?|months?|years?|pieces?|pcs|colou?rs?|%|\$))"
+                        if key == "size"
+                        else ""
+                    ),
                     low,
                 )
                 or (key == "pieces" and _search(r"(?<!\d)" + val + r"\s*(?:pieces?|pcs|片)", low))
             )
-        forms = (val, normalise_units(val), val.replace("-", " "), val.replace("-", ""))
+        forms: tuple[str, ...] = (
+            val,
+            normalise_units(val),
+            val.replace("-", " "),
+            val.replace("-", ""),
+        )
+        if " " in val and len(val.replace(" ", "")) >= 6:
+            forms += (val.replace(" ", ""),)  # "softcover" for "soft cover"
         for form in dict.fromkeys(forms):
             plural = r"(?:s|es)?" if form[-1:].isalpha() else ""  # "SD cards" for "SD card"
+            if form.endswith("y") and len(form) > 3 and form[-2] not in "aeiou":
+                form, plural = form[:-1], r"(?:y|ies)"  # "batteries" for "battery"
             pattern = r"(?<![a-z0-9])" + re.escape(form) + plural + r"(?![a-z0-9])"
             pattern = re.sub(r"gr[ae]y", "gr[ae]y", pattern)  # grey / gray
             if _search(pattern, alt):

@@ -63,6 +63,24 @@ class Digressions:
             self._ask(flow.awaiting, turn, flow)
         return True
 
+    def _answer_beside_read(self: Assistant, turn: Turn, request: str) -> None:
+        """ "I cancelled an order and the money isn't back on my PayPal. how long does that
+        take?": after the order's facts, the question of timing the request also asked is
+        answered from the store's documents, when they know it."""
+        question = _timing_question(request)
+        if question is None:
+            return
+        if not self._search_knowledge(question, turn.lang)[1]:
+            # "how long does that take?": what "that" is, the sentences before it say
+            question = re.sub(r"\s+", " ", ex.strip_identity(request)).strip()
+            if not self._search_knowledge(question, turn.lang)[1]:
+                return
+        whole, turn.u = turn.u, self._part(turn.u, question)
+        try:
+            self._knowledge(turn, offer_handoff=False)
+        finally:
+            turn.u = whole
+
     @staticmethod
     def _part(whole: Understanding, text: str) -> Understanding:
         """One request of a message with several; identity given anywhere in it still counts."""
@@ -91,3 +109,18 @@ class Digressions:
             quoted = re.sub(r"\s+", " ", ex.strip_identity(text)).strip(" ,.，。")
             turn.say("next_request", request=quoted[:80])
             self._start_flow(turn, self._flow_name(turn.u))
+
+
+_TIMING = re.compile(
+    r"\bhow (?:long|many (?:business |working )?days)\b|\bwhen (?:will|do|does|should|can)\b|"
+    r"多久|几天|多长时间|什么时候|何时|多少天",
+    re.I,
+)
+
+
+def _timing_question(text: str) -> str | None:
+    """The sentence of ``text`` that asks how long something takes, if one does."""
+    for sentence in re.split(r"(?<=[.?!。？！])\s*", ex.strip_identity(text)):
+        if _TIMING.search(sentence):
+            return sentence.strip()
+    return None
