@@ -1088,12 +1088,19 @@ def _more(turn: Any, cat: Catalog, last: Query, shown: list[Offer]) -> bool:
 
 
 MOST = re.compile(
-    r"\b(?:longest|biggest|largest|most|highest|greatest|maximum|widest|tallest|heaviest)\b|"
-    r"最长|最大|最高|最多|最久|最宽",
+    r"\b(?:longest|biggest|largest|most|highest|greatest|maximum|widest|tallest|heaviest|"
+    r"thickest)\b|最长|最大|最高|最多|最久|最宽|最厚",
     re.I,
 )
 LEAST = re.compile(
-    r"\b(?:shortest|smallest|least|lowest|lightest|minimum|narrowest)\b|最短|最小|最低|最少|最轻",
+    r"\b(?:shortest|smallest|least|lowest|lightest|minimum|narrowest|thinnest)\b|"
+    r"最短|最小|最低|最少|最轻|最薄",
+    re.I,
+)
+# a superlative that is itself a dimension ("the thickest"), so no option need be named
+DIMENSION = re.compile(
+    r"\b(?:longest|biggest|largest|widest|tallest|thickest|shortest|smallest|narrowest|"
+    r"thinnest)\b|最长|最大|最宽|最厚|最短|最小|最窄|最薄",
     re.I,
 )
 BIG_ONE = re.compile(
@@ -1146,7 +1153,7 @@ def _superlative(turn: Any, cat: Catalog, q: Query, last: Query, shown: list[Off
             if len({_magnitude(str(o.options.get(k, ""))) for o in among} - {None}) > 1
         ]
         sized = [k for k in varying if k.lower() in SIZE_KEYS] or varying
-        if not sized or ((most or least) and not (big or small)):
+        if not sized or ((most or least) and not (big or small) and not DIMENSION.search(text)):
             return False
         key = sized[0]
     rated: list[tuple[Offer, float]] = []

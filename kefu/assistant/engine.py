@@ -244,7 +244,14 @@ class Assistant(
             for question in (p for p in parts[1:] if p.is_question):
                 if turn.conv.handoff_state is not HandoffState.BOT:
                     break
-                turn.u = self._part(u, question.text)
+                asked = question.text
+                if not self._search_knowledge(asked, state.language)[1]:
+                    # "… my refund is still not back. when will it arrive?": what "it" is,
+                    # the rest of the message says
+                    whole = re.sub(r"\s+", " ", ex.strip_identity(u.text)).strip()
+                    if self._search_knowledge(whole, state.language)[1]:
+                        asked = whole
+                turn.u = self._part(u, asked)
                 self._knowledge(turn, offer_handoff=False)
             self._read_now(
                 turn,
@@ -387,6 +394,7 @@ class Assistant(
             return
         turn.previous_offer = state.offer_handoff
         state.offer_handoff = None
+        answer_rest = False  # identity and a question in one message: both answered
         needs_identity = not state.customer_id and self._name_in(turn) is not None
         identity = u.emails or u.zips or state.pending_slots.get("name") or needs_identity
         if not state.customer_id and not identity and ex.NO_EMAIL.search(u.text):
@@ -421,6 +429,7 @@ class Assistant(
                 elif rest is not None and decided:
                     turn.u = rest  # "x@y.com — how long do refunds take?": answer the rest
                     decided = False
+                    answer_rest = True
             if decided and state.flow is None and state.pending_flow is None:
                 return
             u = turn.u
@@ -467,7 +476,7 @@ class Assistant(
             name, state.pending_flow = state.pending_flow, None
             self._start_flow(turn, name)
             return
-        if turn.texts:
+        if turn.texts and not answer_rest:
             return
         declined, state.declined = state.declined, None
         if declined is not None and state.customer_id and self._reconsiders(turn, declined):
