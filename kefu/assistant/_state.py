@@ -52,6 +52,9 @@ class DialogueState(BaseModel):
     follow-up ("what about in blue?", "under $50?") keeps what was asked before."""
     queue: list[str] = Field(default_factory=list)
     """Requests a message asked for beside the first one, taken up when it is finished."""
+    last_question: str | None = None
+    """The store question answered last, so a short follow-up ("how long would that take?")
+    is searched with it when it is unclear alone."""
     context: list[str] = Field(default_factory=list)
     """What the customer said about a problem before asking for anything ("the bluetooth
     speaker crackles" before "I just want to send it back"): the next request reads the

@@ -147,6 +147,17 @@ _QUESTION = re.compile(
 )
 
 
+_ASKS_RETURN = re.compile(
+    r"(?:要|想|得|给我)退(?![款钱回])|退掉|退了吧|退货|\breturn (?:it|them|the|my|this|these)\b|"
+    r"\bsend (?:it|them|\w+) back\b",
+    re.I,
+)
+_STATUS_OR_TIMING = re.compile(
+    r"\bwhere\b|\bwhen\b|\bstatus\b|how long|\barriv|到账|多久|几天|到了吗|什么时候|进度|状态|到哪",
+    re.I,
+)
+
+
 def tells_a_fault(text: str) -> bool:
     """A statement of what is wrong with something the customer has (not a shopper's question
     about a product: "does it crackle at high volume?", "有没有不容易起球的毛衣")."""
@@ -439,6 +450,11 @@ def understand(
     intent, confidence = _request_cue(text, intent, confidence, alternatives)
     if (intent not in FLOW_INTENTS or confidence < CUE_SURE) and _wants_other_variant(text):
         intent, confidence = "exchange_items", CUE_SURE
+    if intent in ("refund_status", "order_status") and _ASKS_RETURN.search(text) and not (
+        _STATUS_OR_TIMING.search(text)
+    ):
+        # "之前收到的挂钟要退，钱退回paypal": the money's destination is not a refund status
+        intent, confidence = "return_items", max(confidence, CUE_SURE)
     if intent == "product_question" and tells_a_fault(text):
         intent, confidence = "complaint", max(confidence, CUE_SURE)
     complained = intent == "complaint" or (intent in FLOW_INTENTS and sentiment <= -0.4)

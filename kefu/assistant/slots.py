@@ -191,11 +191,14 @@ class SlotFilling:
             policy = get_store_policy()
             allowed |= set(policy.items_modifiable_statuses) | set(policy.exchangeable_statuses)
         fitting = []
-        for oid in (turn.user() or {}).get("orders", []):
+        orders = list((turn.user() or {}).get("orders", []))
+        for oid in orders:
             order = turn.order(oid)
             if order is None or order["status"] not in allowed:
                 continue
             fitting.append(oid)
+        if not fitting and len(orders) == 1:
+            return orders[0]  # the only order, though it does not fit: refused with its reason
         return fitting[0] if len(fitting) == 1 else None
 
     def _order_naming(

@@ -92,3 +92,44 @@ def test_identity_and_a_chinese_question_in_one_message(suite: Suite) -> None:
     )
     (reply,) = [r for _, r in outcome.transcript]
     assert "身份已验证" in reply and "工作日" in reply  # verified, and the question answered
+
+
+@pytest.mark.parametrize(
+    ("language", "turns", "expected"),
+    [
+        ("en", ["do you deliver to canada?", "and how long would that take?"], "7 to 15"),
+        ("zh", ["能寄到加拿大吗", "那要多久"], "7"),
+    ],
+)
+def test_a_short_follow_up_to_a_store_answer(
+    suite: Suite, language: str, turns: list[str], expected: str
+) -> None:
+    outcome = suite.run(Script(id="t", language=language, turns=turns, expect={}))
+    first, second = [r for _, r in outcome.transcript]
+    assert "Canada" in first or "加拿大" in first
+    assert expected in second and "couldn't find" not in second and "没有找到" not in second
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("上次收到的台灯想退，钱退回信用卡就行", "return_items"),
+        ("I'd like to return the lamp, money back to my paypal", "return_items"),
+        ("我的退款到账了吗", "refund_status"),
+        ("has the refund for my returned lamp arrived yet?", "refund_status"),
+    ],
+)
+def test_a_return_that_names_where_the_money_goes(text: str, intent: str) -> None:
+    from kefu.assistant._understand import understand
+
+    assert understand(text, "zh").intent == intent
+
+
+def test_the_only_order_is_refused_then_a_new_request_is_taken(assistant: Assistant) -> None:
+    cid = assistant.start(language="zh")
+    # a cancel of the delivered camera order is refused; a return of it, asked in so many
+    # words with an upset tone, is a new request, not a dispute of the refusal
+    refused = assistant.handle(cid, f"{YUSUF['email']} 把相机那单取消掉")
+    assert "无法取消" in refused.text
+    moved = assistant.handle(cid, "啊已经到了，那相机退了吧，钱原路退")
+    assert moved.handoff_state == "bot" and "确认" in moved.text and "数码相机" in moved.text

@@ -11,7 +11,7 @@ from kefu.assistant import _extract as ex
 from kefu.assistant._reply import Card, QuickReply
 from kefu.assistant._state import FlowState
 from kefu.assistant._templates import label
-from kefu.assistant._understand import FAULT
+from kefu.assistant._understand import FAULT, FLOW_INTENTS, REQUEST_CUES
 from kefu.assistant.flows import FLOWS
 from kefu.assistant.turn import (
     CONFIDENCE_FLOOR,
@@ -52,7 +52,9 @@ class HandingOff:
             refused_order = (state.last_refusal or "").split(" ")[1:2]
             repeats = other is None or [other] == [o.rstrip(":") for o in refused_order]
         # "ok, then I want to return it" after a refused cancel is a new request, not a dispute
-        moves_on = bool(u.flow) and not repeats and u.confidence >= 0.7
+        cue = next((c for name, c in REQUEST_CUES if FLOW_INTENTS.get(name) == u.flow), None)
+        asked = cue is not None and bool(cue.search(u.text))  # "那T恤退了吧": in so many words
+        moves_on = bool(u.flow) and not repeats and (u.confidence >= 0.7 or asked)
         accepts = u.no and u.intent != "complaint" and u.sentiment > -0.6  # "no, leave it"
         if state.last_refusal and not accepts and (
             u.no or u.intent == "complaint" or (u.sentiment <= -0.3 and not moves_on) or repeats

@@ -123,6 +123,13 @@ class KnowledgeResponder:
             if specific is not None and (confident or sure):
                 hits = [specific, *[h for h in hits if h.chunk_id != specific.chunk_id]]
                 confident = True
+        last = turn.state.last_question
+        if (not hits or not confident) and last and _follows_on(turn.u.text):
+            # "how long would that take?" right after "can you ship it to Canada?": the
+            # question before says what "that" is
+            more, sure = self._search_knowledge(f"{last} {turn.u.text}", turn.lang)
+            if more and sure:
+                hits, confident = more, True
         if not hits or not confident:
             turn.say("kb_unsure")
             if offer_handoff:
@@ -133,6 +140,7 @@ class KnowledgeResponder:
         if prepared is not None and prepared.phrased and prepared.passage == answer:
             answer = prepared.phrased  # the model's wording, checked against this passage
         turn.say("kb_answer", answer=answer)
+        turn.state.last_question = turn.u.text[:300]
         turn.citations = [
             Citation(citation=h.citation, section=getattr(h, "section", ""), score=float(h.score))
             for h in hits[:2]
@@ -205,3 +213,17 @@ def _naming(hits: list[Any], about: str) -> Any | None:
     words = [w for w in about.split("\t") if len(w) >= 2]
     found = [re.compile(rf"(?<![a-z]){re.escape(w.lower())}(?![a-z])") for w in words]
     return next((h for h in hits if any(p.search(h.text.lower()) for p in found)), None)
+
+
+_FOLLOW_ON = re.compile(
+    r"^\s*(?:and|so|then|ok|okay|also)\b|\b(?:that|it|this|those|them|then)\b|"
+    r"^\s*(?:那|那么|还有|另外|这样)|(?:呢|那个|这个)[？?]?\s*$",
+    re.I,
+)
+
+
+def _follows_on(text: str) -> bool:
+    """A short question that leans on the one before ("and how long would that take?",
+    "那要多久"), not a new question ("can I pick it up at your warehouse?" is new)."""
+    words = len(text.split()) if text.isascii() else len(text) // 2
+    return words <= 8 and bool(_FOLLOW_ON.search(text))
