@@ -323,7 +323,7 @@ ORDER_DESCRIPTOR = re.compile(
     r"|\b(?:the\s+)?other\s+(?:one|order),?\s+(?:with|that has)\s+[^,.;]*"
     r"|\bthe (?:other )?order,?\s+the one (?:with|that has)\s+[^,.;]*"
     r"|\b(?:the|my)\s+(?:(?!(?:from|in|of|on|for|to|and|with)\b)[\w-]+\s+){1,3}order\b"
-    r"|[\u4e00-\u9fffA-Za-z\s]{1,10}(?:那单|那个订单|的订单)",
+    r"|[\u4e00-\u9fffA-Za-z\s]{1,10}(?:那单|那个订单|的订单|的单子|那个单子|那笔订单)",
     re.I,
 )
 """'the order with the hiking boots', 'my laptop order', '烧烤炉那单': a product named only to
@@ -478,7 +478,7 @@ def _edit_by_options(
     return new if new and new != current else None
 
 
-ZH_ORDER_OF = re.compile(r"(?:那单|那个订单|的订单|这单)(?:里面?|中)的?")
+ZH_ORDER_OF = re.compile(r"(?:那单|那个订单|的订单|这单|的单子|那个单子)(?:里面?|中)的?")
 """'<product>那单里的<item>': what precedes names the order, what follows is the item."""
 ONE_OF = re.compile(r"\bone of\b|\b(?:just|only) one\b|\ba single\b|其中一|一件|一个就", re.I)
 

@@ -521,7 +521,11 @@ class Catalog:
         for p in own:  # the store's own category names (水杯, 数码 …)
             if p.category and len(p.category) > 1 and p.category.lower() in low:
                 return p.category, [q for q in own if q.category == p.category]
-        for key, words in CATEGORIES.items():
+        # "for working out at home": the activity names the category, "at home" only where
+        at_home = _search(r"\b(?:at|for the|around the) home\b|在家", low)
+        keys = sorted(CATEGORIES, key=lambda k: k == "home" and bool(at_home))
+        for key in keys:
+            words = CATEGORIES[key]
             if any(_search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", low) for w in words):
                 names = {n.lower() for n in TAU2_CATEGORY.get(key, ())}
                 prods = [

@@ -133,3 +133,13 @@ def test_the_only_order_is_refused_then_a_new_request_is_taken(assistant: Assist
     assert "无法取消" in refused.text
     moved = assistant.handle(cid, "啊已经到了，那相机退了吧，钱原路退")
     assert moved.handoff_state == "bot" and "确认" in moved.text and "数码相机" in moved.text
+
+
+def test_an_order_told_by_what_it_holds_is_not_an_item(tau2: dict[str, Any]) -> None:
+    from kefu.assistant._flows import match_items
+
+    items = tau2["orders"]["#W2378156"]["items"]  # headphones, vacuum, keyboard, ...
+    ids = {i["name"]: i["item_id"] for i in items}
+    assert match_items("有耳机和吸尘器的单子，键盘想换成红轴的", items) == [
+        ids["Mechanical Keyboard"]
+    ]

@@ -119,3 +119,9 @@ def test_a_value_two_shown_items_share_lists_both(demo_engine: Engine) -> None:
     listed = [c.data for c in second.cards if c.type == "product"]
     assert [c["variant_id"] for c in listed] == [c["variant_id"] for c in white]
     assert all(c["price_text"] in second.text for c in white)
+
+
+def test_an_activity_at_home_is_not_the_home_category(demo_session: Session) -> None:
+    cat = Catalog(demo_session, "en")
+    assert cat.parse("anything for exercising at home?").category == "sports"
+    assert cat.parse("what do you have for the home?").category == "home"
