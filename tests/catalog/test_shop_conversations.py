@@ -3,55 +3,43 @@ in the product's currency, no identity asked, no handoff."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import Engine
 
-from kefu.assistant import Assistant
-
-
-def _chat(engine: Engine, lang: str, *turns: str) -> list[Any]:
-    assistant = Assistant(engine)
-    cid = assistant.start(language=lang)
-    return [assistant.handle(cid, text) for text in turns]
-
-
-def _variant_ids(reply: Any) -> list[str]:
-    return [c.data["variant_id"] for c in reply.cards if c.type == "product"]
+from tests.catalog.chat import chat, variant_ids
 
 
 def test_zh_follow_up_that_one_is_priced_in_yuan(demo_engine: Engine) -> None:
-    first, second = _chat(demo_engine, "zh", "有没有200元以下的耳机", "那个多少钱")
-    assert "¥199" in first.text and _variant_ids(first) == ["8810000007"]
+    first, second = chat(demo_engine, "zh", "有没有200元以下的耳机", "那个多少钱")
+    assert "¥199" in first.text and variant_ids(first) == ["8810000007"]
     assert "¥199" in second.text and "$" not in second.text
     assert second.language == "zh" and second.handoff_state == "bot"
     assert second.said[0]["key"] == "shop_price"
 
 
 def test_named_variant_then_another_colour_keeps_the_size(demo_engine: Engine) -> None:
-    first, second = _chat(
+    first, second = chat(
         demo_engine, "en", "Do you have the t-shirt in purple XL?", "what about in blue?"
     )
     assert "$49.67" in first.text and "in stock" in first.text
-    assert _variant_ids(first) == ["8124970213"]
+    assert variant_ids(first) == ["8124970213"]
     # there is no blue XL: it says so and offers the blue ones
     assert "blue XL" in second.text and "$50.88" in second.text
 
 
 def test_compare_two_variants(demo_engine: Engine) -> None:
-    (reply,) = _chat(demo_engine, "en", "which is cheaper, the over-ear or the in-ear headphones?")
+    (reply,) = chat(demo_engine, "en", "which is cheaper, the over-ear or the in-ear headphones?")
     assert "$344.55" in reply.text and "$346.97" in reply.text and "$2.42" in reply.text
     assert "type: in-ear vs over-ear" in reply.text
-    assert _variant_ids(reply) == ["7184044281", "7493556126"]
+    assert variant_ids(reply) == ["7184044281", "7493556126"]
 
 
 def test_none_fits_says_so_with_the_closest(demo_engine: Engine) -> None:
-    (reply,) = _chat(demo_engine, "zh", "有没有500块以下的笔记本电脑")
+    (reply,) = chat(demo_engine, "zh", "有没有500块以下的笔记本电脑")
     assert reply.text.startswith("抱歉") and "2292.37" in reply.text
 
 
 def test_never_asks_who_the_shopper_is(demo_engine: Engine) -> None:
-    replies = _chat(
+    replies = chat(
         demo_engine,
         "en",
         "recommend a gift for my dad under $100",
@@ -65,5 +53,5 @@ def test_never_asks_who_the_shopper_is(demo_engine: Engine) -> None:
 
 
 def test_zh_option_names_and_values_in_chinese(demo_engine: Engine) -> None:
-    (reply,) = _chat(demo_engine, "zh", "T恤有紫色XL的吗")
+    (reply,) = chat(demo_engine, "zh", "T恤有紫色XL的吗")
     assert "紫色" in reply.text and "纯棉" in reply.text and "purple" not in reply.text

@@ -13,9 +13,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 import kefu.assistant  # noqa: F401  (the assistant package first: it imports the catalogue)
-from kefu.assistant import Assistant
 from kefu.catalog import Catalog
 from kefu.config import get_settings
+from tests.catalog.chat import chat, variant_ids
 
 
 @pytest.fixture(scope="module")
@@ -26,16 +26,6 @@ def tau2() -> dict[str, Any]:
 def _variants(tau2: dict[str, Any], name: str) -> list[dict[str, Any]]:
     product = next(p for p in tau2["products"].values() if p["name"] == name)
     return list(product["variants"].values())
-
-
-def _chat(engine: Engine, lang: str, *turns: str) -> list[Any]:
-    assistant = Assistant(engine)
-    cid = assistant.start(language=lang)
-    return [assistant.handle(cid, text) for text in turns]
-
-
-def _ids(reply: Any) -> list[str]:
-    return [c.data["variant_id"] for c in reply.cards if c.type == "product"]
 
 
 def _money(value: float) -> str:
@@ -68,41 +58,41 @@ def test_a_real_word_is_not_respelt_into_a_product(demo_session: Session) -> Non
 
 
 def test_a_size_the_store_lacks_is_said_missing(demo_engine: Engine) -> None:
-    (reply,) = _chat(demo_engine, "zh", "有没有6L的电饭煲")
+    (reply,) = chat(demo_engine, "zh", "有没有6L的电饭煲")
     assert "没有" in reply.text and "¥" in reply.text and "$" not in reply.text
 
 
 def test_biggest_capacity_among_those_shown(demo_engine: Engine, tau2: dict[str, Any]) -> None:
-    first, second = _chat(
+    first, second = chat(
         demo_engine,
         "en",
         "stainless steel water bottles under $55",
         "which one has the biggest capacity?",
     )
-    shown = _ids(first)
+    shown = variant_ids(first)
     assert len(shown) >= 2
     bottles = {v["item_id"]: v for v in _variants(tau2, "Water Bottle")}
     ml = {i: int(bottles[i]["options"]["capacity"].removesuffix("ml")) for i in shown}
     best = max(ml.values())
-    assert _ids(second)[0] in {i for i, m in ml.items() if m == best}
+    assert variant_ids(second)[0] in {i for i, m in ml.items() if m == best}
     assert f"{best}ml" in second.text
 
 
 def test_the_thickest_yoga_mat(demo_engine: Engine, tau2: dict[str, Any]) -> None:
-    first, second = _chat(
+    first, second = chat(
         demo_engine, "en", "yoga mats please", "and which of them is the thickest?"
     )
-    shown = _ids(first)
+    shown = variant_ids(first)
     mats = {v["item_id"]: v for v in _variants(tau2, "Yoga Mat")}
     mm = {i: int(mats[i]["options"]["thickness"].removesuffix("mm")) for i in shown}
     assert max(mm.values()) > min(mm.values())
-    assert mm[_ids(second)[0]] == max(mm.values())
+    assert mm[variant_ids(second)[0]] == max(mm.values())
 
 
 def test_the_cheapest_of_a_price_range_stays_in_it(
     demo_engine: Engine, tau2: dict[str, Any]
 ) -> None:
-    _, second = _chat(
+    _, second = chat(
         demo_engine, "en", "water bottles from $49 to $53", "ok which of those is the cheapest?"
     )
     fits = [v for v in _variants(tau2, "Water Bottle") if 49 <= v["price"] <= 53]
@@ -113,7 +103,7 @@ def test_the_cheapest_of_a_price_range_stays_in_it(
 
 
 def test_a_value_two_shown_items_share_lists_both(demo_engine: Engine) -> None:
-    first, second = _chat(demo_engine, "zh", "有哪些耳机", "要白色的")
+    first, second = chat(demo_engine, "zh", "有哪些耳机", "要白色的")
     white = [c.data for c in first.cards if c.type == "product" and "白色" in str(c.data)]
     assert len(white) == 2  # two white pairs among those shown
     listed = [c.data for c in second.cards if c.type == "product"]

@@ -6,9 +6,10 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, FrameLocator, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.web.conftest import LiveServer
+from tests.web.widget import say
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -28,16 +29,6 @@ def _order(server: LiveServer, order_id: str) -> dict[str, Any]:
     return resp.json()["data"]  # type: ignore[no-any-return]
 
 
-def _say(chat: FrameLocator | Page, text: str) -> None:
-    """Send one message and wait for the bot's answer to finish streaming."""
-    replies = chat.locator(".msg.assistant")
-    before = replies.count()
-    chat.locator("#input").fill(text)
-    chat.locator("#send").click()
-    expect(replies).to_have_count(before + 1, timeout=30_000)
-    expect(chat.locator("body")).to_have_attribute("data-turn", "idle", timeout=30_000)
-
-
 def test_customer_cancels_order_in_widget_after_explicit_yes(
     page: Page, live_server: LiveServer, shot: Any
 ) -> None:
@@ -45,9 +36,9 @@ def test_customer_cancels_order_in_widget_after_explicit_yes(
     page.locator("#kefu-launcher").click()
     chat = page.frame_locator("#kefu-frame")
     expect(chat.locator("#input")).to_be_visible()
-    _say(chat, f"I want to cancel my order {PENDING_ORDER}")
-    _say(chat, f"My email is {OWNER_EMAIL}")
-    _say(chat, "I no longer need it")
+    say(chat, f"I want to cancel my order {PENDING_ORDER}")
+    say(chat, f"My email is {OWNER_EMAIL}")
+    say(chat, "I no longer need it")
     yes = chat.locator(".quick button").first
     expect(yes).to_be_visible(timeout=30_000)
     # the assistant showed the action and waits: nothing has been written yet
@@ -66,7 +57,7 @@ def test_chinese_policy_question_shows_a_citation(
     page: Page, live_server: LiveServer, shot: Any
 ) -> None:
     page.goto(f"{live_server.url}/widget?lang=zh")
-    _say(page, "你们的退货政策是什么？")
+    say(page, "你们的退货政策是什么？")
     citation = page.locator(".citations cite").first
     expect(citation).to_be_visible(timeout=30_000)
     assert citation.inner_text().strip()
@@ -93,7 +84,7 @@ def test_handoff_agent_claims_replies_and_customer_sees_it(
 ) -> None:
     customer = browser.new_context().new_page()
     customer.goto(f"{live_server.url}/widget?lang=en")
-    _say(customer, "Where is my refund? I need help.")
+    say(customer, "Where is my refund? I need help.")
     customer.locator("#human").click()
     expect(customer.locator(".msg.system").last).to_be_visible(timeout=30_000)
     conv_id = _conversation_id(customer)
@@ -133,7 +124,9 @@ def test_handoff_agent_claims_replies_and_customer_sees_it(
     expect(customer.locator(".csat")).to_contain_text("Thank you")
     shot(customer, "widget-csat")
     report = httpx.get(
-        f"{live_server.url}/v1/analytics/support", headers={"X-API-Key": live_server.staff_key}, timeout=30
+        f"{live_server.url}/v1/analytics/support",
+        headers={"X-API-Key": live_server.staff_key},
+        timeout=30,
     ).json()
     assert report["csat_responses"] >= 1
 
@@ -143,7 +136,7 @@ def test_xss_payload_is_shown_as_text_in_widget_and_console(
 ) -> None:
     customer = browser.new_context().new_page()
     customer.goto(f"{live_server.url}/widget?lang=en")
-    _say(customer, XSS)
+    say(customer, XSS)
     expect(customer.locator(".msg.customer").last.locator(".body")).to_have_text(XSS)
     customer.locator("#human").click()
     expect(customer.locator(".msg.system").last).to_be_visible(timeout=30_000)
@@ -172,7 +165,14 @@ def test_dashboard_renders_its_charts(page: Page, live_server: LiveServer, shot:
     page.locator("#key").fill(live_server.staff_key)
     page.locator("#login button[type=submit]").click()
     expect(page.locator("#app")).to_be_visible()
-    for chart in ("chart-daily", "chart-reasons", "chart-intents", "chart-sentiment", "chart-segments", "chart-clv"):
+    for chart in (
+        "chart-daily",
+        "chart-reasons",
+        "chart-intents",
+        "chart-sentiment",
+        "chart-segments",
+        "chart-clv",
+    ):
         expect(page.locator(f"#{chart}[data-rendered=true] canvas")).to_have_count(
             1, timeout=15_000
         )
@@ -182,7 +182,9 @@ def test_dashboard_renders_its_charts(page: Page, live_server: LiveServer, shot:
     shot(page, "dashboard")
 
 
-def test_risk_review_queue_lists_reasons_and_takes_a_decision(page: Page, live_server: LiveServer, shot: Any) -> None:
+def test_risk_review_queue_lists_reasons_and_takes_a_decision(
+    page: Page, live_server: LiveServer, shot: Any
+) -> None:
     page.goto(f"{live_server.url}/console/risk")
     page.locator("#key").fill(live_server.staff_key)
     page.locator("#login button[type=submit]").click()

@@ -7,23 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from tests.web.conftest import LiveServer
+from tests.web.widget import say
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def _say(chat: Page, text: str) -> str:
-    """Send one message, wait for the streamed answer, return its text."""
-    replies = chat.locator(".msg.assistant")
-    before = replies.count()
-    chat.locator("#input").fill(text)
-    chat.locator("#send").click()
-    expect(replies).to_have_count(before + 1, timeout=30_000)
-    # the widget marks <body data-turn="idle"> once the reply (not only its first deltas) is in
-    expect(chat.locator("body")).to_have_attribute("data-turn", "idle", timeout=30_000)
-    return replies.last.locator(".body").inner_text()
 
 
 def test_zh_shopper_under_a_price_then_that_one_in_yuan(
@@ -31,12 +20,12 @@ def test_zh_shopper_under_a_price_then_that_one_in_yuan(
 ) -> None:
     page = browser.new_context().new_page()
     page.goto(f"{live_server.url}/widget?lang=zh")
-    first = _say(page, "有没有200元以下的耳机")
+    first = say(page, "有没有200元以下的耳机")
     # the Chinese store's earbuds: ¥199 is the only variant under ¥200
     assert "¥199" in first and "$" not in first
     expect(page.locator(".product-card").last).to_contain_text("无线蓝牙耳机")
     expect(page.locator(".product-card").last).to_contain_text("¥199")  # the card's currency
-    second = _say(page, "那个多少钱")
+    second = say(page, "那个多少钱")
     assert "¥199" in second and "$" not in second
     assert "邮箱" not in first + second and "邮编" not in first + second
     shot(page, "widget-zh-shopper-that-one")
@@ -47,11 +36,11 @@ def test_en_shopper_compares_two_variants(
 ) -> None:
     page = browser.new_context().new_page()
     page.goto(f"{live_server.url}/widget?lang=en")
-    reply = _say(page, "which is cheaper, the over-ear or the in-ear headphones?")
+    reply = say(page, "which is cheaper, the over-ear or the in-ear headphones?")
     # cheapest in-stock of each: in-ear 7184044281 $344.55, over-ear 7493556126 $346.97
     assert "$344.55" in reply and "$346.97" in reply
     assert "$2.42" in reply and "in-ear" in reply and "over-ear" in reply
     expect(page.locator(".product-card")).to_have_count(2)
-    follow = _say(page, "is the in-ear one in stock?")
+    follow = say(page, "is the in-ear one in stock?")
     assert "in stock" in follow and "$344.55" in follow
     shot(page, "widget-en-shopper-compare")

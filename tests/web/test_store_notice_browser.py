@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
@@ -17,17 +17,9 @@ from kefu.store.models import utcnow
 from kefu.stores.models import OutboxMessage
 from kefu.stores.outbox import Delivery, settle
 from tests.web.conftest import LiveServer
+from tests.web.widget import say
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def _say(chat: Page, text: str) -> None:
-    replies = chat.locator(".msg.assistant")
-    before = replies.count()
-    chat.locator("#input").fill(text)
-    chat.locator("#send").click()
-    expect(replies).to_have_count(before + 1, timeout=30_000)
-    expect(chat.locator("body")).to_have_attribute("data-turn", "idle", timeout=30_000)
 
 
 def test_store_confirmation_arrives_in_the_open_widget(
@@ -35,7 +27,7 @@ def test_store_confirmation_arrives_in_the_open_widget(
 ) -> None:
     page = browser.new_context().new_page()
     page.goto(f"{live_server.url}/widget?lang=en")
-    _say(page, "hello")
+    say(page, "hello")
     cid = page.evaluate("window.kefuChat.state().conv.conversation_id")
     assert cid
     engine = create_engine(f"sqlite:///{live_server.data_dir / 'kefu.db'}")
@@ -52,7 +44,7 @@ def test_store_confirmation_arrives_in_the_open_widget(
                     payload={"language": "en"},
                 )
             )
-        _say(page, "thanks")  # the turn's sync tells the widget the store owes an answer
+        say(page, "thanks")  # the turn's sync tells the widget the store owes an answer
         page.wait_for_function("window.kefuChat.state().storePending > 0", timeout=10_000)
         expect(page.locator(".msg.store")).to_have_count(0)
         with Session(engine) as s, s.begin():  # the shop confirms; the outbox posts it
